@@ -1,0 +1,94 @@
+"""Document context: the report's region and year, and the status (target/actual) that the
+section a sentence stands in gives it.
+"""
+from __future__ import annotations
+
+import re
+from typing import List, Optional, Tuple
+
+from .text import Sentence
+
+HEAD_CHARS = 1500  # title lines and the opening stand in the first characters
+
+_TITLE_YEAR = re.compile(r"((?:19|20)\d{2})\s*年\s*(?:政府|人民政府|区政府|县政府|市政府|省政府)?工作报告")
+_DELIVERED = re.compile(r"((?:19|20)\d{2})\s*年\s*(\d{1,2})\s*月\s*\d{1,2}\s*日\s*在")
+_PLAN_YEAR = re.compile(r"((?:19|20)\d{2})\s*年(?:的)?(?:工作安排|重点工作|工作任务|主要(?:预期)?目标|政府工作)")
+_REVIEW_YEAR = re.compile(r"((?:19|20)\d{2})\s*年(?:的)?工作回顾")
+_CONGRESS = re.compile(r"在\s*(\S{2,20}?)第\S{1,4}届人民代表大会")
+_REPORT_OF = re.compile(r"(\S{2,20}?)(?:人民政府|政府)?\s*(?:(?:19|20)\d{2}\s*年)?\s*政府工作报告")
+
+
+def document_context(text: str) -> Tuple[Optional[str], Optional[int]]:
+    """(region, year) read from the report's title lines and opening, or None each."""
+    head = text[:HEAD_CHARS]
+    return _region(head), _year(head)
+
+
+def _year(head: str) -> Optional[int]:
+    m = _TITLE_YEAR.search(head)
+    if m:
+        return int(m.group(1))
+    m = _DELIVERED.search(head)
+    if m:
+        year, month = int(m.group(1)), int(m.group(2))
+        return year + 1 if month >= 10 else year
+    m = _PLAN_YEAR.search(head)
+    if m:
+        return int(m.group(1))
+    m = _REVIEW_YEAR.search(head)
+    if m:
+        return int(m.group(1)) + 1
+    return None
+
+
+def _region(head: str) -> Optional[str]:
+    from .entities import resolve_region  # the gazetteer lives with the entity recogniser
+
+    for pattern in (_CONGRESS, _REPORT_OF):
+        for m in pattern.finditer(head):
+            region = resolve_region(m.group(1))
+            if region:
+                return region
+    return None
+
+
+# ----------------------------------------------------------------- sections and status
+
+_REVIEW_HEAD = re.compile(
+    r"^\s*(?:[一二三四五六七八九十]+、|\d+[.、])?\s*(?:(?:19|20)\d{2}年|过去\S{0,3}年|本届政府|\S{0,4}年来)?"
+    r"\S{0,6}(?:工作回顾|回顾)"
+    r"|^\s*(?:即将)?过去的?(?:一|五)年|^\s*(?:一年来|五年来|过去一年|去年|这一年)"
+)
+_PLAN_HEAD = re.compile(
+    r"^\s*(?:[一二三四五六七八九十]+、|\d+[.、])?\s*(?:(?:19|20)\d{2}年|今年|明年|新的一年|今后五年)\S{0,8}"
+    r"(?:工作安排|工作任务|重点工作|主要任务|总体要求|预期目标|目标任务|政府工作|工作)"
+    r"|^\s*(?:今年|明年|新的一年)[,，是]"
+)
+_TARGET_CUE = re.compile(r"预期目标|目标是|力争|确保|计划|争取|努力|将|要|突破|达到\S{0,4}目标")
+_ACTUAL_CUE = re.compile(r"预计全年|预计\S{0,6}全年|过去一年|去年|一年来|累计完成|已完成|完成了")
+
+
+def sentence_statuses(text: str, sentences: List[Sentence]) -> List[str]:
+    """'target' or 'actual' for each sentence, from the section it stands in and its cue words.
+
+    Section headings (一、2024年工作回顾 / 二、2025年工作安排, 过去一年 …, 今年 …) switch the mode
+    for the sentences that follow; a sentence's own cue words (预期目标, 力争, 确保 vs 预计全年)
+    take precedence.
+    """
+    mode = None
+    out = []
+    for s in sentences:
+        sent = text[s.start:s.end]
+        if _REVIEW_HEAD.search(sent):
+            mode = "actual"
+        elif _PLAN_HEAD.search(sent):
+            mode = "target"
+        if _ACTUAL_CUE.search(sent):
+            out.append("actual")
+        elif mode is None and _TARGET_CUE.search(sent):
+            out.append("target")
+        elif mode is not None:
+            out.append(mode)
+        else:
+            out.append("actual")
+    return out

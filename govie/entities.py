@@ -1,0 +1,249 @@
+"""Name recognition: DISTRICT from the division gazetteer, ENTERPRISE and PROJECT from name
+lists and suffix patterns. Rules for closed classes; the statistical models of a later
+release add context.
+"""
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from typing import Dict, List, Optional, Sequence, Tuple
+
+import ahocorasick
+
+from ._data import read_lines, read_tsv
+from .quantities import Span
+
+LEVEL_RANK = {"province": 0, "city": 1, "county": 2, "township": 3}
+
+
+class Gazetteer:
+    """Division names (full and safe short forms) with their codes, matched longest-first."""
+
+    def __init__(self, rows: Sequence[dict]):
+        self.by_code: Dict[str, dict] = {r["code"]: r for r in rows}
+        self.full: Dict[str, List[str]] = {}
+        self.short: Dict[str, List[str]] = {}
+        for r in rows:
+            self.full.setdefault(r["name"], []).append(r["code"])
+            if r["short"] and r["level"] != "township":
+                self.short.setdefault(r["short"], []).append(r["code"])
+        self.township_short: Dict[str, List[str]] = {}
+        for r in rows:
+            if r["short"] and r["level"] == "township":
+                self.township_short.setdefault(r["parent_code"], []).append(r["code"])
+        self._automaton = _automaton({**{k: ("short", v) for k, v in self.short.items()},
+                                      **{k: ("full", v) for k, v in self.full.items()}})
+
+    def path(self, code: str) -> str:
+        """Full path name: 340504 -> 安徽省马鞍山市雨山区 (placeholder levels skipped)."""
+        names = []
+        while code and code in self.by_code:
+            names.append(self.by_code[code]["name"])
+            code = self.by_code[code]["parent_code"]
+        return "".join(reversed(names))
+
+    def local_automaton(self, region_code: Optional[str]):
+        """Short forms of the townships under a region (向山 in a 雨山区 report)."""
+        if not region_code:
+            return None
+        extra = {}
+        for code in self.township_short.get(region_code, []):
+            row = self.by_code[code]
+            extra[row["short"]] = ("short", [code])
+        return _automaton(extra) if extra else None
+
+    def find(self, text: str, local=None) -> List[Tuple[int, int, str, List[str]]]:
+        hits = [(end - len(name) + 1, end + 1, kind, codes)
+                for end, (name, kind, codes) in self._automaton.iter_long(text)]
+        if local is not None:
+            taken = _occupied(hits)
+            for end, (name, kind, codes) in local.iter_long(text):
+                s = end - len(name) + 1
+                if not any(taken.get(i) for i in range(s, end + 1)):
+                    hits.append((s, end + 1, kind, codes))
+            hits.sort()
+        return hits
+
+
+def _automaton(entries: dict):
+    a = ahocorasick.Automaton()
+    for name, (kind, codes) in entries.items():
+        if len(name) >= 2:
+            a.add_word(name, (name, kind, codes))
+    a.make_automaton()
+    return a
+
+
+def _occupied(hits) -> dict:
+    return {i: True for s, e, _, _ in hits for i in range(s, e)}
+
+
+@lru_cache(maxsize=1)
+def gazetteer() -> Gazetteer:
+    return Gazetteer(read_tsv("districts.tsv"))
+
+
+def resolve_region(name: str) -> Optional[str]:
+    """The full path of the deepest division named in ``name`` ('雨山区' -> '安徽省马鞍山市雨山区').
+
+    Ambiguous names (several divisions share them) resolve only if an ancestor is named too;
+    else the name itself is returned. None if no division is named.
+    """
+    g = gazetteer()
+    hits = g.find(name)
+    if not hits:
+        return None
+    start, end, kind, codes = hits[-1]
+    if len(codes) == 1:
+        return g.path(codes[0])
+    named = {c for h in hits[:-1] for c in h[3]}
+    for code in codes:
+        parent = g.by_code[code]["parent_code"]
+        while parent:
+            if parent in named:
+                return g.path(code)
+            parent = g.by_code.get(parent, {}).get("parent_code")
+    return name[start:end]
+
+
+def region_code(region: Optional[str]) -> Optional[str]:
+    if not region:
+        return None
+    g = gazetteer()
+    hits = g.find(region)
+    if hits and len(hits[-1][3]) == 1:
+        return hits[-1][3][0]
+    return None
+
+
+# ------------------------------------------------------------------------- districts
+
+_ZONE = re.compile(r"(?:经济技术开发区|经济开发区|高新技术产业开发区|高新区|经开区|开发区|高新技术开发区|综合保税区|工业园区)")
+_NOT_DISTRICT_AFTER = re.compile(r"^(?:路|大道|街(?!道)|桥|大桥|港|站|湖|山|河|江|号|牌|籍|人)")
+
+
+def find_districts(text: str, region: Optional[str] = None) -> List[Span]:
+    g = gazetteer()
+    hits = g.find(text, g.local_automaton(region_code(region)))
+    spans: List[Span] = []
+    for start, end, kind, codes in hits:
+        if kind == "short" and _NOT_DISTRICT_AFTER.match(text[end:end + 2]):
+            continue
+        zone = _ZONE.match(text, end)
+        if zone:
+            end = zone.end()
+        if spans and spans[-1].end == start:  # a path written together: 安徽省马鞍山市雨山区
+            spans[-1] = Span(spans[-1].start, end, "DISTRICT")
+        else:
+            spans.append(Span(start, end, "DISTRICT"))
+    return spans
+
+
+# ------------------------------------------------------------------ enterprises, projects
+
+@lru_cache(maxsize=1)
+def _enterprise_automaton():
+    names = {}
+    for r in read_tsv("enterprises.tsv"):
+        for n in (r["short"], r["full"]):
+            if n and len(n) >= 3:
+                names[n] = ("enterprise", [])
+    return _automaton(names)
+
+
+_NAME_CHAR = r"[\u4e00-\u9fffA-Za-z0-9·]"
+_STOP = "的和与及或等在为是了将把被对从向中上下年月日个项家全各省市区县镇乡村新老大小多重点主导龙头骨干优质规上限上该此其共"
+_VERBS = re.compile(
+    r"(?:引进|推动|支持|依托|服务|推进|培育|引导|鼓励|加快|实施|建设|打造|新建|建成|开工|签约|落户|入驻|投产|"
+    r"达产|扶持|帮助|发挥|围绕|聚焦|做大|做强|壮大|组建|成立|联合|携手|牵头|协调|促成|招引|引入|吸引|完成|实现|"
+    r"获批|获评|入选|认定|助力|推出|举办|召开|开展|启动|加强|提升|带动|形成|包括|以及|其中|如|像|与|同|和|及|、)$")
+
+_ENTERPRISE = re.compile(
+    rf"(?P<name>{_NAME_CHAR}{{2,8}}?)(?P<suffix>股份有限公司|有限责任公司|有限公司|集团有限公司|集团公司|集团|控股|"
+    r"科技|电子|新材料|药业|制药|化工|食品|能源|光电|实业|建材|铝业|磁业|储能|饲料|涂料|润滑油|高分子|电器|机械|"
+    r"汽车零部件|智能|生物|医药|纺织|服饰|钢铁|特冶|环保|物流|置业|建工|重工|光伏)(?![\u4e00-\u9fff]{0,1}(?:产业|行业|企业|领域|创新|园|城|小镇|项目|基地|中心|成果|人才|服务|赋能|水平|发展|化|型|体系|平台|资源|应用|装备|产品))"
+)
+_GENERIC_PREFIX = re.compile(r"^(?:[\u4e00-\u9fff]{0,2}(?:高新|新兴|现代|先进|传统|战略|数字|绿色|国有|民营|骨干|重点|优势|特色|省级|市级|国家|全国|全省|全市|区属|市属|县属|地方|平台|科技|信息|人工|医疗|健康|文化|旅游|农业|工业|产业|新型|节能|清洁|可再生|生物|化学|电子|通信))")
+
+_PROJECT = re.compile(
+    rf"(?P<name>“[^”]{{1,16}}”{_NAME_CHAR}{{0,6}}?|{_NAME_CHAR}{{2,14}}?)"
+    r"(?P<suffix>项目|工程|产业园|科技园|创业园|工业园|物流园|小镇|综合体|基地|母基金|产业基金|引导基金|大厦|市集|"
+    r"[一二三四五六]期|二三期|片区|新村|花园|公园|游园|水库|泵站|大道|中心)(?![\u4e00-\u9fff]?(?:建设|企业|单位|领域|体系|功能|经济|平台|率))"
+)
+_PROJECT_GENERIC = re.compile(
+    r"^(?:重点|重大|民生|各类|一批|新建|在建|续建|储备|招商|产业|基础设施|城乡|供水|污水|污水处理|老旧小区|城市更新|"
+    r"标准化|乡村振兴|示范|民生实事|政府投资|社会投资|产业化|数字化|智能化|技改|技术改造|亿元以上|市级|省级|国家级|区级|"
+    r"水利|交通|能源|生态|环保|文旅|教育|医疗|卫生|养老|保障|安置|棚改|农村|城市|道路|管网|绿化|亮化|美化|一体化)+$")
+
+
+def _trim_left(text: str, start: int, end: int) -> int:
+    """Move a name's start right past stop characters and verbs inside the candidate."""
+    seg = text[start:end]
+    cut = 0
+    for i in range(len(seg) - 1, -1, -1):
+        if seg[i] in "的和与及或等、,;:。“”《》()":
+            cut = i + 1
+            break
+        if _VERBS.search(seg[: i + 1]) and i + 1 < len(seg):
+            cut = i + 1
+            break
+    return start + cut
+
+
+def find_enterprises(text: str) -> List[Span]:
+    spans = [Span(end - len(name) + 1, end + 1, "ENTERPRISE")
+             for end, (name, _, _) in _enterprise_automaton().iter_long(text)]
+    for m in _ENTERPRISE.finditer(text):
+        start = _trim_left(text, m.start("name"), m.start("suffix"))
+        name = text[start:m.start("suffix")]
+        if len(name) < 2 or any(c in _STOP for c in name[:1]) or _GENERIC_PREFIX.match(name):
+            continue
+        spans.append(Span(start, m.end(), "ENTERPRISE"))
+    return spans
+
+
+def find_projects(text: str) -> List[Span]:
+    spans = []
+    for m in _PROJECT.finditer(text):
+        start = _trim_left(text, m.start("name"), m.start("suffix"))
+        name = text[start:m.start("suffix")]
+        if len(name) < 2 or _PROJECT_GENERIC.match(name) or name[:1] in _STOP:
+            continue
+        if re.search(r"\d+(?:个|家|项|亿|万)", name):
+            continue
+        spans.append(Span(start, m.end(), "PROJECT"))
+    return spans
+
+
+def find_names(text: str, region: Optional[str] = None, taken: Sequence[Span] = ()) -> List[Span]:
+    """DISTRICT, ENTERPRISE and PROJECT spans not overlapping ``taken`` or each other.
+
+    Priority on overlap: values (taken) > PROJECT > ENTERPRISE > DISTRICT; a longer span
+    wins within a label.
+    """
+    chosen: List[Span] = []
+    occupied = _Occupancy(taken)
+    for group in (find_projects(text), find_enterprises(text), find_districts(text, region)):
+        for s in sorted(group, key=lambda s: (s.start, -(s.end - s.start))):
+            if occupied.free(s.start, s.end):
+                occupied.add(s.start, s.end)
+                chosen.append(s)
+    chosen.sort()
+    return chosen
+
+
+class _Occupancy:
+    """Character positions taken by earlier spans."""
+
+    def __init__(self, spans: Sequence[Span] = ()):
+        self.pos = bytearray()
+        for s in spans:
+            self.add(s.start, s.end)
+
+    def add(self, start: int, end: int) -> None:
+        if end > len(self.pos):
+            self.pos.extend(b"\0" * (end - len(self.pos) + 1024))
+        self.pos[start:end] = b"\1" * (end - start)
+
+    def free(self, start: int, end: int) -> bool:
+        return not any(self.pos[start:min(end, len(self.pos))])

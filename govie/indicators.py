@@ -1,0 +1,56 @@
+"""The indicator table (govie/data/indicators.tsv): canonical ids, Chinese and English names.
+
+>>> resolve_id("规上工业增加值")
+'industry_va'
+>>> resolve_id("城镇居民人均可支配收入")
+'urban_income'
+"""
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from typing import Optional
+
+from ._data import read_tsv
+
+CORE_IDS = ("gdp", "fai", "industry_va", "retail", "trade", "fiscal_revenue", "urban_income", "rural_income")
+
+# Spelling variants that do not change the indicator (the table lists the canonical forms).
+_VARIANTS = (("规模以上", "规上"), ("（", "("), ("）", ")"), ("常住", ""))
+_NOISE = re.compile(r"^(?:全区|全市|全县|全省|全年|地方|全口径|本地|完成|实现)|(?:总量|总额|总值)$")
+
+
+def _key(name: str) -> str:
+    s = name.strip()
+    for a, b in _VARIANTS:
+        s = s.replace(a, b)
+    return s
+
+
+@lru_cache(maxsize=1)
+def _table() -> dict:
+    out = {}
+    for row in read_tsv("indicators.tsv"):
+        for surface in [row["name_zh"], *row["synonyms"].split("|")]:
+            if surface:
+                out.setdefault(_key(surface), row["id"])
+    return out
+
+
+@lru_cache(maxsize=1)
+def rows() -> dict:
+    """id -> row of the indicator table (name_zh, name_en, core, synonyms)."""
+    return {r["id"]: r for r in read_tsv("indicators.tsv")}
+
+
+@lru_cache(maxsize=4096)
+def resolve_id(name: str) -> Optional[str]:
+    """The canonical id of an indicator name, or None when the table does not know it."""
+    if not isinstance(name, str) or not name:
+        return None
+    table = _table()
+    key = _key(name)
+    if key in table:
+        return table[key]
+    stripped = _NOISE.sub("", key)
+    return table.get(stripped) if stripped else None

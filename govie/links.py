@@ -1,0 +1,321 @@
+"""Linking values to indicators: which INDICATOR a value quantifies, the relation type
+(level/growth/decline), qualifier (exact/approx/min/max), status and resolved name.
+
+Rules, clause by clause (word lists in govie/data/link_cues.json):
+- the indicator of a value is the phrase before it, after peeling off bound words, change
+  verbs and 同比 (GDP增长6%左右 -> GDP), cut at time words, places and cue words;
+- a count with nothing before it names what follows (113家企业实施数字化改造);
+- a value with nothing before it continues the previous one (…110.5亿元,增长3.5%);
+- 分别 pairs values with indicators (or with the names of a coordinated span) in order;
+- coordinated indicators (营业收入、工业产值…增长20%) each get the shared value.
+"""
+from __future__ import annotations
+
+import json
+import re
+from bisect import bisect_left
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import List, NamedTuple, Optional, Sequence
+
+from ._data import DATA_DIR
+from .quantities import Span, is_threshold
+from .text import Sentence
+
+
+class Relation(NamedTuple):
+    value: Span
+    indicator: Span
+    type: str
+    status: str
+    qualifier: str
+    name: str  # resolved indicator name
+
+
+@dataclass
+class Linked:
+    indicators: List[Span] = field(default_factory=list)
+    relations: List[Relation] = field(default_factory=list)
+
+
+@dataclass
+class _Group:
+    """Indicator(s) found for a value: spans with the name each one resolves to."""
+
+    spans: List[Span]
+    names: List[str]
+    respectively: bool = False
+
+
+def _alternation(words) -> str:
+    return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+
+
+@lru_cache(maxsize=1)
+def cues() -> dict:
+    c = json.loads((DATA_DIR / "link_cues.json").read_text(encoding="utf-8"))
+    c["re_qual_before"] = re.compile(f"(?:{_alternation(c['qualifier_before'])})$")
+    c["re_qual_after"] = re.compile(f"(?:{_alternation(c['qualifier_after'])})")
+    verbs = c["growth_verbs"] + c["decline_verbs"]
+    c["re_verb"] = re.compile(f"(?P<verb>{_alternation(verbs)})(?:了)?(?P<to>{_alternation(c['to_words'])})?$")
+    c["re_strip"] = re.compile(f"(?:{_alternation(c['strip_before_value'])})$")
+    c["re_cut"] = re.compile(f"(?:{_alternation(c['cut_words'])}|(?:19|20)\\d{{2}}年度?|\\d{{1,2}}月份?|[,;:。!?、])")
+    c["re_light"] = re.compile(f"^(?:{_alternation(c['light_verbs'])})+")
+    c["re_defining"] = re.compile(f"^(?:{_alternation(c['defining_verbs'])})")
+    c["verb_set"] = set(c["light_verbs"]) | set(c["defining_verbs"])
+    return c
+
+
+_CLAUSE_END = re.compile(r"[,;:]")
+_POST_STOP = re.compile(r"[,;:。!?、]|等|的|(?:增长|下降|达到|实现|完成|分别)|(?:\d)")
+_CJK = re.compile(r"[\u4e00-\u9fff“]")
+MAX_INDICATOR = 24
+
+
+def link(text: str, sentences: Sequence[Sentence], values: Sequence[Span], statuses: Sequence[str],
+         taken: Sequence[Span] = ()) -> Linked:
+    """Indicator spans and value->indicator relations for the whole (normalised) text."""
+    out = Linked()
+    starts = [v.start for v in values]
+    name_starts = [n.start for n in taken]
+    seen = set()
+    for si, sent in enumerate(sentences):
+        lo, hi = bisect_left(starts, sent.start), bisect_left(starts, sent.end)
+        if lo == hi:
+            continue
+        nlo, nhi = bisect_left(name_starts, sent.start), bisect_left(name_starts, sent.end)
+        _link_sentence(text, sent, values[lo:hi], statuses[si], taken[nlo:nhi], out)
+    for r in out.relations:
+        if r.indicator not in seen:
+            seen.add(r.indicator)
+            out.indicators.append(r.indicator)
+    return out
+
+
+def _link_sentence(text, sent, values, status, names, out: Linked) -> None:
+    c = cues()
+    clause_starts = _clause_starts(text, sent)
+    prev_group: Optional[_Group] = None  # indicators of the previous value in the sentence
+    prev_clause_groups: List[_Group] = []  # groups of the previous clause, for 分别 pairing
+    clause_groups: List[_Group] = []
+    current_clause = -1
+    respectively_queue: List[tuple] = []  # (span, name) pairs still to hand out under 分别
+    prev_end = sent.start
+    prev_kind = None
+    for v in values:
+        if is_threshold(text, v):
+            continue
+        ci = bisect_left(clause_starts, v.start + 1) - 1
+        if ci != current_clause:
+            if clause_groups:
+                prev_clause_groups = clause_groups
+            clause_groups = []
+            current_clause = ci
+            prev_kind = None
+            prev_end = clause_starts[ci]
+            respectively_queue = []
+        seg_start = max(prev_end, clause_starts[ci])
+        seg = text[seg_start:v.start]
+        kind, qualifier, residual, respectively = _peel(seg)
+        if not residual.strip() and kind == "level" and prev_kind is not None and seg.strip(" ") in ("、", "和", ""):
+            kind = prev_kind  # 分别增长4.8%、6%: the list shares its verb
+        qualifier = _qualifier_after(text, v) or qualifier or _inner_qualifier(text, v)
+        group = None
+        if residual.strip():
+            group = _indicator_before(text, seg_start, seg_start + len(residual), names, respectively)
+        if group is None and not residual.strip() and respectively_queue:
+            span, name = respectively_queue.pop(0)
+            group = _Group([span], [name])
+        if group is None and not residual.strip():
+            if v.label == "AMOUNT" and not seg.strip(" 、") or _is_verb_only(seg):
+                group = _indicator_after(text, v, sent, seg)
+        if group is None and not residual.strip():
+            # continuation: the same indicator as the previous value, or 分别 over the previous clause
+            if respectively and prev_clause_groups:
+                respectively_queue = [(s, n) for g in prev_clause_groups for s, n in zip(g.spans, g.names)]
+                span, name = respectively_queue.pop(0)
+                group = _Group([span], [name])
+            elif prev_group is not None and not prev_group.respectively:
+                group = prev_group
+            elif prev_group is not None and prev_group.respectively and respectively_queue:
+                span, name = respectively_queue.pop(0)
+                group = _Group([span], [name])
+            elif prev_clause_groups:
+                group = prev_clause_groups[-1]
+        prev_end = v.end + _bound_after_len(text, v)
+        if group is None:
+            continue
+        if group.respectively and len(group.names) > 1:
+            # 城镇和农村居民人均可支配收入分别增长4.8%、6%: the first name now, the rest to follow
+            respectively_queue = list(zip(group.spans * len(group.names) if len(group.spans) == 1 else group.spans,
+                                          group.names))[1:]
+            pairs = [(group.spans[0], group.names[0])]
+        else:
+            pairs = list(zip(group.spans, group.names))
+        for span, name in pairs:
+            name = _shared_modifier(text, span, name, prev_group, seg)
+            out.relations.append(Relation(v, span, kind, status, qualifier, name))
+        prev_group = group if not respectively_queue else _Group(group.spans, group.names, True)
+        clause_groups.append(group)
+        prev_kind = kind
+
+
+def _clause_starts(text: str, sent: Sentence) -> List[int]:
+    starts = [sent.start]
+    for m in _CLAUSE_END.finditer(text, sent.start, sent.end):
+        starts.append(m.end())
+    return starts
+
+
+def _peel(seg: str):
+    """Strip bound words, change verbs and 同比-type words from the end of the text before a value.
+
+    Returns (type, qualifier, residual, respectively).
+    """
+    c = cues()
+    kind, qualifier, respectively = "level", None, False
+    s = seg.rstrip(" ")
+    while True:
+        before = s
+        m = c["re_qual_before"].search(s)
+        if m:
+            qualifier = qualifier or c["qualifier_before"][m.group(0)]
+            s = s[:m.start()]
+        m = c["re_verb"].search(s)
+        if m:
+            verb = m.group("verb")
+            if not m.group("to"):
+                if verb in c["growth_verbs"] and kind == "level":
+                    kind = "growth"
+                elif verb in c["decline_verbs"] and kind == "level":
+                    kind = "decline"
+            s = s[:m.start()]
+        m = c["re_strip"].search(s)
+        if m:
+            if m.group(0) == "分别":
+                respectively = True
+            s = s[:m.start()]
+        s = s.rstrip(" 、")
+        if s == before:
+            break
+    if "分别" in seg:
+        respectively = True
+    return kind, qualifier or "exact", s, respectively
+
+
+def _qualifier_after(text: str, v: Span) -> Optional[str]:
+    m = cues()["re_qual_after"].match(text, v.end)
+    return cues()["qualifier_after"][m.group(0)] if m else None
+
+
+def _bound_after_len(text: str, v: Span) -> int:
+    m = cues()["re_qual_after"].match(text, v.end)
+    return len(m.group(0)) if m else 0
+
+
+def _inner_qualifier(text: str, v: Span) -> Optional[str]:
+    return "min" if re.search(r"\d(?:万|亿|千)?(?:余|多)", text[v.start:v.end]) else None
+
+
+def _is_verb_only(seg: str) -> bool:
+    s = seg.strip(" 、")
+    c = cues()
+    return bool(s) and (s in c["verb_set"] or bool(c["re_light"].fullmatch(s)) or bool(c["re_defining"].fullmatch(s)))
+
+
+def _indicator_before(text: str, start: int, end: int, names: Sequence[Span], respectively: bool) -> Optional[_Group]:
+    """The indicator phrase ending at ``end``: cut at cue words, places and punctuation."""
+    c = cues()
+    seg = text[start:end]
+    cut = 0
+    for m in c["re_cut"].finditer(seg):
+        if m.group(0) == "、" and respectively:
+            continue  # 城镇、农村居民人均可支配收入分别…: keep the coordination
+        if m.end() < len(seg):
+            cut = max(cut, m.end())
+    for n in names:
+        if start <= n.end <= end and n.label in ("DISTRICT", "ENTERPRISE", "PROJECT"):
+            if n.end < end:
+                cut = max(cut, n.end - start)
+    m = c["re_light"].match(seg, cut)
+    if m and m.end() < len(seg):
+        cut = m.end()
+    phrase = seg[cut:]
+    while phrase and phrase[0] in " 、的":
+        phrase, cut = phrase[1:], cut + 1
+    if len(phrase) > MAX_INDICATOR:
+        return None
+    if len(phrase) < 2 and not re.fullmatch(r"[A-Za-z]+", phrase or "-"):
+        return None
+    if phrase in c["verb_set"]:
+        return None
+    s0 = start + cut
+    return _coordinated(text, s0, s0 + len(phrase), respectively)
+
+
+def _coordinated(text: str, start: int, end: int, respectively: bool) -> _Group:
+    """One indicator span, several spans (营业收入、工业产值、…) or one span with several names."""
+    phrase = text[start:end]
+    c = cues()
+    parts = re.split(r"(、|和)", phrase)
+    items = parts[0::2]
+    if len(items) > 1 and all(len(x) <= 2 for x in items[:-1]) and len(items[-1]) > len(items[0]):
+        # 城镇和农村居民人均可支配收入: short modifiers over one head
+        head = items[-1][len(items[0]):]
+        names = [x + head for x in items[:-1]] + [items[-1]]
+        return _Group([Span(start, end, "INDICATOR")], names, respectively)
+    for key, expansion in c["expansions"].items():
+        if respectively and phrase.startswith(key) and "、" not in phrase:
+            rest = phrase[len(key):]
+            names = [e + rest for e in expansion]
+            if key.endswith("居民"):
+                names = [e + rest for e in expansion]
+            return _Group([Span(start, end, "INDICATOR")], names, True)
+    if len(items) > 1 and "、" in phrase and all(len(x) >= 2 for x in items):
+        spans, pos = [], start
+        for part in parts:
+            if part not in ("、", "和"):
+                spans.append(Span(pos, pos + len(part), "INDICATOR"))
+            pos += len(part)
+        if all(p in ("、",) for p in parts[1::2]):
+            return _Group(spans, [text[s.start:s.end] for s in spans], respectively)
+    return _Group([Span(start, end, "INDICATOR")], [phrase], respectively)
+
+
+def _indicator_after(text: str, v: Span, sent: Sentence, seg: str) -> Optional[_Group]:
+    """For a count with nothing before it: the phrase right after the value names what is counted."""
+    if not _CJK.match(text, v.end):
+        return None
+    c = cues()
+    if c["re_qual_after"].match(text, v.end):
+        return None
+    stop = _POST_STOP.search(text, v.end, sent.end)
+    end = stop.start() if stop else sent.end
+    while end > v.end and text[end - 1] in " ”“" and text[v.end:end].count("“") != text[v.end:end].count("”"):
+        end -= 1
+    phrase = text[v.end:end]
+    if len(phrase) < 2 or len(phrase) > MAX_INDICATOR:
+        return None
+    name = phrase
+    verb = seg.strip(" 、")
+    if verb and c["re_defining"].fullmatch(verb):
+        name = verb + phrase
+    return _Group([Span(v.end, end, "INDICATOR")], [name])
+
+
+def _shared_modifier(text: str, span: Span, name: str, prev: Optional[_Group], seg: str) -> str:
+    """新增高新技术企业20家、专精特新企业10家: the later item inherits the defining verb;
+    a 其中 subset inherits its parent's (新签约项目38个,其中…重大项目5个)."""
+    if prev is None or name != text[span.start:span.end]:
+        return name
+    c = cues()
+    if c["re_defining"].match(name):
+        return name
+    inherits = seg.lstrip(" ").startswith("、") or "其中" in seg or seg.strip() == ""
+    if not inherits and not seg.startswith("、"):
+        return name
+    parent = prev.names[0] if prev.names else ""
+    m = c["re_defining"].match(parent)
+    if m and prev.spans and prev.spans[0] != span:
+        return m.group(0) + name
+    return name

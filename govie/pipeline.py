@@ -1,0 +1,188 @@
+"""The pipeline: text -> normalise -> segment -> entities -> links -> records.
+
+``Extractor`` runs the stages on one document; ``load`` finds a model by name or path;
+``extract`` and ``extract_many`` use the default model.
+"""
+from __future__ import annotations
+
+import json
+import os
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+from typing import Iterable, Iterator, Optional, Union
+
+from . import context, entities, links, quantities, records, text as textmod
+from .errors import ModelLoadError, ModelNotFoundError, check_text
+from .schema import Entity, Result
+
+DEFAULT_MODEL = "rules"
+MODEL_FORMAT = 1  # bump when a model directory's meta.json changes incompatibly
+BUILTIN_MODELS = {"rules": {"name": "rules", "format": MODEL_FORMAT, "pipeline": ["rules"]}}
+
+Doc = Union[str, dict]
+
+
+class Extractor:
+    """A loaded pipeline. Use ``extract`` for one text and ``pipe`` for many."""
+
+    def __init__(self, meta: Optional[dict] = None, path: Optional[Path] = None):
+        self.meta = dict(meta or BUILTIN_MODELS[DEFAULT_MODEL])
+        self.name = self.meta.get("name", "rules")
+        self.path = path
+
+    def __repr__(self) -> str:
+        return f"<govie.Extractor {self.name!r}>"
+
+    def extract(self, text: str, region: Optional[str] = None, year: Optional[int] = None,
+                id: Optional[str] = None) -> Result:
+        """Entities and targets of one report. ``region``/``year`` override what the text says."""
+        check_text(text)
+        if year is not None and not isinstance(year, int):
+            raise TypeError(f"year must be an int such as 2025, got {type(year).__name__}")
+        if region is not None and not isinstance(region, str):
+            raise TypeError(f"region must be a str such as '安徽省马鞍山市雨山区', got {type(region).__name__}")
+        norm = textmod.normalise(text)
+        sentences = textmod.split_sentences(norm.text)
+        doc_region, doc_year = context.document_context(norm.text)
+        region = region or doc_region
+        year = year or doc_year
+        statuses = context.sentence_statuses(norm.text, sentences)
+
+        values = quantities.find_values(norm.text)
+        names = entities.find_names(norm.text, region=region, taken=values)
+        linked = links.link(norm.text, sentences, values, statuses, taken=names)
+        spans = values + names + linked.indicators
+        ents = {s: _entity(text, norm, s) for s in spans}
+        targets = records.build(text, norm, linked.relations, ents, region=region, year=year)
+        used = {t.value for t in targets} | {t.indicator for t in targets}
+        out = sorted(e for s, e in ents.items() if s.label != "INDICATOR" or e in used)
+        return Result(text=text, entities=out, targets=targets, region=region, year=year, id=id)
+
+    def pipe(self, docs: Iterable[Doc], batch_size: int = 32, n_process: int = 1,
+             progress: bool = False) -> Iterator[Result]:
+        """Results for many documents, in order. A document that fails yields a Result
+        whose ``error`` says why; the others go on.
+
+        Each item is a text or a dict with ``text`` and optional ``id``, ``region``, ``year``.
+        """
+        if not isinstance(batch_size, int) or batch_size < 1:
+            raise ValueError(f"batch_size must be a positive int, got {batch_size!r}")
+        if not isinstance(n_process, int) or n_process == 0 or n_process < -1:
+            raise ValueError(f"n_process must be a positive int or -1 (all cores), got {n_process!r}")
+        if n_process == -1:
+            n_process = os.cpu_count() or 1
+        items = docs
+        if progress:
+            from tqdm.auto import tqdm
+            items = tqdm(docs, unit="doc", desc="govie")
+        if n_process == 1:
+            for doc in items:
+                yield self._safe_extract(doc)
+            return
+        with ProcessPoolExecutor(max_workers=n_process, initializer=_init_worker,
+                                 initargs=(self.meta, self.path)) as pool:
+            yield from pool.map(_worker_extract, items, chunksize=batch_size)
+
+    def _safe_extract(self, doc: Doc) -> Result:
+        text, kwargs = _unpack(doc)
+        try:
+            return self.extract(text, **kwargs)
+        except Exception as exc:  # recorded on the result, never silently dropped
+            return Result(text=text if isinstance(text, str) else "", id=kwargs.get("id"),
+                          error=f"{type(exc).__name__}: {exc}")
+
+
+def _unpack(doc: Doc) -> tuple:
+    if isinstance(doc, dict):
+        kwargs = {k: doc.get(k) for k in ("region", "year", "id") if doc.get(k) is not None}
+        return doc.get("text"), kwargs
+    return doc, {}
+
+
+def _entity(text: str, norm: "textmod.Normalised", span) -> Entity:
+    start, end = norm.to_original(span.start, span.end)
+    return Entity(start=start, end=end, label=span.label, text=text[start:end])
+
+
+_worker: Optional[Extractor] = None
+
+
+def _init_worker(meta, path):
+    global _worker
+    _worker = Extractor(meta, path)
+
+
+def _worker_extract(doc: Doc) -> Result:
+    return _worker._safe_extract(doc)
+
+
+# --------------------------------------------------------------------------- loading
+
+_loaded: dict = {}
+
+
+def _models_dirs() -> list:
+    dirs = []
+    if os.environ.get("GOVIE_MODELS"):
+        dirs.append(Path(os.environ["GOVIE_MODELS"]))
+    dirs.append(Path(__file__).resolve().parent.parent / "models")
+    return dirs
+
+
+def load(name_or_path: Union[str, Path] = DEFAULT_MODEL) -> Extractor:
+    """An Extractor by model name ('rules', or a directory name under models/) or path.
+
+    A model directory holds ``meta.json`` with at least ``name`` and ``format``.
+    """
+    if not isinstance(name_or_path, (str, Path)):
+        raise TypeError(f"model must be a name or a path, got {type(name_or_path).__name__}")
+    key = str(name_or_path)
+    if key in _loaded:
+        return _loaded[key]
+    if key in BUILTIN_MODELS:
+        ext = Extractor(BUILTIN_MODELS[key])
+    else:
+        path = Path(name_or_path)
+        if not path.exists():
+            path = next((d / key for d in _models_dirs() if (d / key).exists()), path)
+        if not path.exists():
+            known = sorted(BUILTIN_MODELS) + sorted(
+                p.name for d in _models_dirs() if d.is_dir() for p in d.iterdir() if (p / "meta.json").exists())
+            raise ModelNotFoundError(
+                f"no govie model {key!r}: not a built-in name, a directory under models/, or a path. "
+                f"Known models: {', '.join(known)}. Pass one of these or the path of a trained model directory.")
+        ext = Extractor(_read_meta(path), path)
+    _loaded[key] = ext
+    return ext
+
+
+def _read_meta(path: Path) -> dict:
+    meta_file = path / "meta.json"
+    if not meta_file.is_file():
+        raise ModelLoadError(f"{path} is not a govie model directory: it has no meta.json. "
+                             "Train one with `govie train` or pass a model name such as 'rules'.")
+    try:
+        meta = json.loads(meta_file.read_text(encoding="utf-8"))
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise ModelLoadError(f"{meta_file} is corrupt ({exc}); retrain or re-download the model.") from None
+    if not isinstance(meta, dict) or meta.get("format") != MODEL_FORMAT:
+        found = meta.get("format") if isinstance(meta, dict) else None
+        raise ModelLoadError(f"{path} has model format {found!r} but this govie reads format {MODEL_FORMAT}; "
+                             "retrain it with this version's `govie train` or install the govie it was made with.")
+    if meta.get("pipeline", ["rules"]) != ["rules"]:
+        raise ModelLoadError(f"{path} needs pipeline components {meta.get('pipeline')} that this govie "
+                             "version does not provide; upgrade govie.")
+    return meta
+
+
+def extract(text: str, region: Optional[str] = None, year: Optional[int] = None,
+            model: Union[str, Path, None] = None) -> Result:
+    """Entities and targets of one report, with the default model (or ``model``)."""
+    return load(model or DEFAULT_MODEL).extract(text, region=region, year=year)
+
+
+def extract_many(texts: Iterable[Doc], batch_size: int = 32, n_process: int = 1,
+                 model: Union[str, Path, None] = None, progress: bool = False) -> Iterator[Result]:
+    """Results for many texts, same order; failures come back as Results with ``error`` set."""
+    return load(model or DEFAULT_MODEL).pipe(texts, batch_size=batch_size, n_process=n_process,
+                                             progress=progress)

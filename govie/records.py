@@ -1,0 +1,36 @@
+"""Records: a relation becomes a Target with its number in base units and its canonical id."""
+from __future__ import annotations
+
+from typing import Dict, List, Optional
+
+from .indicators import resolve_id
+from .links import Relation
+from .numbers import parse_value
+from .quantities import Span
+from .schema import Entity, Target
+from .text import Normalised
+
+
+def build(text: str, norm: Normalised, relations: List[Relation], entities: Dict[Span, Entity],
+          region: Optional[str] = None, year: Optional[int] = None, sentences=None) -> List[Target]:
+    """One Target per relation, in text order of the values."""
+    out = []
+    for r in relations:
+        value, indicator = entities[r.value], entities[r.indicator]
+        q = parse_value(norm.text[r.value.start:r.value.end])
+        out.append(Target(
+            value=value, indicator=indicator, type=r.type, status=r.status, qualifier=r.qualifier,
+            indicator_name=r.name, indicator_id=resolve_id(r.name), number=q.number,
+            number_high=q.number_high, unit=q.unit, year=year, region=region,
+            sentence=_sentence(text, value.start),
+        ))
+    return out
+
+
+def _sentence(text: str, pos: int, limit: int = 300) -> str:
+    """The sentence around a position of the original text (for display in tables)."""
+    ends = "。!?;！？；\n"
+    start = max((text.rfind(c, max(0, pos - limit), pos) for c in ends), default=-1) + 1
+    stops = [i for i in (text.find(c, pos, pos + limit) for c in ends) if i >= 0]
+    end = min(stops) + 1 if stops else min(len(text), pos + limit)
+    return text[start:end].strip()
