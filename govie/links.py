@@ -59,15 +59,16 @@ def cues() -> dict:
     verbs = c["growth_verbs"] + c["decline_verbs"]
     c["re_verb"] = re.compile(f"(?P<verb>{_alternation(verbs)})(?:了)?(?P<to>{_alternation(c['to_words'])})?$")
     c["re_strip"] = re.compile(f"(?:{_alternation(c['strip_before_value'])})$")
-    c["re_cut"] = re.compile(f"(?:{_alternation(c['cut_words'])}|(?:19|20)\\d{{2}}年度?|\\d{{1,2}}月份?|[,;:。!?、])")
-    c["re_light"] = re.compile(f"^(?:{_alternation(c['light_verbs'])})+")
-    c["re_defining"] = re.compile(f"^(?:{_alternation(c['defining_verbs'])})")
+    c["re_cut"] = re.compile(f"(?:{_alternation(c['cut_words'])}|(?<!年度)计划|(?<![中高初平同对相])等(?![级次额])"
+                            f"|(?:19|20)\\d{{2}}年度?|\\d{{1,2}}月份?|[,;:。!?、])")
+    c["re_light"] = re.compile(f"(?:{_alternation(c['light_verbs'])})+")
+    c["re_defining"] = re.compile(f"(?:{_alternation(c['defining_verbs'])})")
     c["verb_set"] = set(c["light_verbs"]) | set(c["defining_verbs"])
     return c
 
 
 _CLAUSE_END = re.compile(r"[,;:]")
-_POST_STOP = re.compile(r"[,;:。!?、]|等|的|(?:增长|下降|达到|实现|完成|分别)|(?:\d)")
+_POST_STOP = re.compile(r"[,;:。!?、()]|等|的|(?:增长|下降|达到|实现|完成|分别|作用)|(?:\d)")
 _CJK = re.compile(r"[\u4e00-\u9fff“]")
 MAX_INDICATOR = 24
 
@@ -93,71 +94,97 @@ def link(text: str, sentences: Sequence[Sentence], values: Sequence[Span], statu
 
 
 def _link_sentence(text, sent, values, status, names, out: Linked) -> None:
-    c = cues()
     clause_starts = _clause_starts(text, sent)
-    prev_group: Optional[_Group] = None  # indicators of the previous value in the sentence
-    prev_clause_groups: List[_Group] = []  # groups of the previous clause, for 分别 pairing
-    clause_groups: List[_Group] = []
-    current_clause = -1
-    respectively_queue: List[tuple] = []  # (span, name) pairs still to hand out under 分别
-    prev_end = sent.start
-    prev_kind = None
+    state = _State()
     for v in values:
-        if is_threshold(text, v):
-            continue
         ci = bisect_left(clause_starts, v.start + 1) - 1
-        if ci != current_clause:
-            if clause_groups:
-                prev_clause_groups = clause_groups
-            clause_groups = []
-            current_clause = ci
-            prev_kind = None
-            prev_end = clause_starts[ci]
-            respectively_queue = []
-        seg_start = max(prev_end, clause_starts[ci])
+        if ci != state.clause:
+            state.new_clause(ci, clause_starts[ci])
+        seg_start = max(state.prev_end, clause_starts[ci])
         seg = text[seg_start:v.start]
         kind, qualifier, residual, respectively = _peel(seg)
-        if not residual.strip() and kind == "level" and prev_kind is not None and seg.strip(" ") in ("、", "和", ""):
-            kind = prev_kind  # 分别增长4.8%、6%: the list shares its verb
+        if not residual.strip(" 、") and kind == "level" and state.prev_kind and seg.strip(" ") in ("、", "和", "及", ""):
+            kind = state.prev_kind  # 分别增长4.8%、6%: the list shares its verb
         qualifier = _qualifier_after(text, v) or qualifier or _inner_qualifier(text, v)
-        group = None
-        if residual.strip():
-            group = _indicator_before(text, seg_start, seg_start + len(residual), names, respectively)
-        if group is None and not residual.strip() and respectively_queue:
-            span, name = respectively_queue.pop(0)
-            group = _Group([span], [name])
-        if group is None and not residual.strip():
-            if v.label == "AMOUNT" and not seg.strip(" 、") or _is_verb_only(seg):
-                group = _indicator_after(text, v, sent, seg)
-        if group is None and not residual.strip():
-            # continuation: the same indicator as the previous value, or 分别 over the previous clause
-            if respectively and prev_clause_groups:
-                respectively_queue = [(s, n) for g in prev_clause_groups for s, n in zip(g.spans, g.names)]
-                span, name = respectively_queue.pop(0)
-                group = _Group([span], [name])
-            elif prev_group is not None and not prev_group.respectively:
-                group = prev_group
-            elif prev_group is not None and prev_group.respectively and respectively_queue:
-                span, name = respectively_queue.pop(0)
-                group = _Group([span], [name])
-            elif prev_clause_groups:
-                group = prev_clause_groups[-1]
-        prev_end = v.end + _bound_after_len(text, v)
+        state.prev_end = v.end + _bound_after_len(text, v)
+        group = _find_group(text, sent, v, seg, seg_start, residual, respectively, names, state)
         if group is None:
             continue
         if group.respectively and len(group.names) > 1:
             # 城镇和农村居民人均可支配收入分别增长4.8%、6%: the first name now, the rest to follow
-            respectively_queue = list(zip(group.spans * len(group.names) if len(group.spans) == 1 else group.spans,
-                                          group.names))[1:]
-            pairs = [(group.spans[0], group.names[0])]
+            spans = group.spans * len(group.names) if len(group.spans) == 1 else group.spans
+            state.queue = list(zip(spans, group.names))[1:]
+            pairs = [(spans[0], group.names[0])]
         else:
             pairs = list(zip(group.spans, group.names))
         for span, name in pairs:
-            name = _shared_modifier(text, span, name, prev_group, seg)
+            name = _shared_modifier(text, span, name, state.prev_group, seg)
             out.relations.append(Relation(v, span, kind, status, qualifier, name))
-        prev_group = group if not respectively_queue else _Group(group.spans, group.names, True)
-        clause_groups.append(group)
-        prev_kind = kind
+        state.done(group, kind)
+
+
+class _State:
+    """What the values already linked in a sentence leave for the next one."""
+
+    def __init__(self):
+        self.clause = -1
+        self.prev_end = 0
+        self.prev_group: Optional[_Group] = None  # indicators of the previous value
+        self.prev_kind: Optional[str] = None
+        self.clause_groups: List[_Group] = []
+        self.prev_clause_groups: List[_Group] = []  # for 分别 over the previous clause
+        self.queue: List[tuple] = []  # (span, name) pairs still to hand out under 分别
+
+    def new_clause(self, index: int, start: int) -> None:
+        if self.clause_groups:
+            self.prev_clause_groups = self.clause_groups
+        self.clause, self.prev_end, self.prev_kind = index, start, None
+        self.clause_groups, self.queue = [], []
+
+    def done(self, group: _Group, kind: str) -> None:
+        self.prev_group, self.prev_kind = group, kind
+        self.clause_groups.append(group)
+
+
+_AFTER = object()  # the indicator follows the value
+_NO_LINK = object()  # the value has no indicator (占全市50%)
+
+
+def _find_group(text, sent, v, seg, seg_start, residual, respectively, names, state: _State) -> Optional[_Group]:
+    if residual.strip(" 、"):
+        found = _indicator_before(text, seg_start, seg_start + len(residual), names, respectively)
+        if found is _NO_LINK:
+            return None
+        if found is not _AFTER:
+            return found
+        if v.label == "AMOUNT":
+            return _indicator_after(text, v, sent, _verb_prefix(residual))
+        return None
+    if state.queue:
+        span, name = state.queue.pop(0)
+        return _Group([span], [name])
+    if v.label == "AMOUNT" and not seg.strip(" 、"):
+        group = _indicator_after(text, v, sent, "")
+        if group is not None:
+            return group
+    # continuation: the previous value's indicator, or 分别 over the previous clause's
+    if respectively and state.prev_clause_groups:
+        state.queue = [(s, n) for g in state.prev_clause_groups for s, n in zip(g.spans, g.names)]
+        span, name = state.queue.pop(0)
+        return _Group([span], [name])
+    if state.prev_group is not None:
+        return state.prev_group
+    if state.prev_clause_groups and not seg.strip(" 、"):
+        return None
+    if state.prev_clause_groups:
+        return state.prev_clause_groups[-1]
+    return None
+
+
+def _verb_prefix(residual: str) -> str:
+    """The defining verb that ends the text before a count (新建500个… -> 新建)."""
+    m = re.search(f"(?:{_alternation(cues()['defining_verbs'])})$", residual.strip(" 、"))
+    return m.group(0) if m else ""
 
 
 def _clause_starts(text: str, sent: Sentence) -> List[int]:
@@ -165,6 +192,9 @@ def _clause_starts(text: str, sent: Sentence) -> List[int]:
     for m in _CLAUSE_END.finditer(text, sent.start, sent.end):
         starts.append(m.end())
     return starts
+
+
+_COMPARED = re.compile(r"(?:较|比|与)[^,;、]{1,10}?(?:相比|同期)?$|(?:较|比)(?:上年|去年|上年同期)$")
 
 
 def _peel(seg: str):
@@ -189,6 +219,9 @@ def _peel(seg: str):
                     kind = "growth"
                 elif verb in c["decline_verbs"] and kind == "level":
                     kind = "decline"
+            s = s[:m.start()]
+        m = _COMPARED.search(s)
+        if m:
             s = s[:m.start()]
         m = c["re_strip"].search(s)
         if m:
@@ -217,37 +250,41 @@ def _inner_qualifier(text: str, v: Span) -> Optional[str]:
     return "min" if re.search(r"\d(?:万|亿|千)?(?:余|多)", text[v.start:v.end]) else None
 
 
-def _is_verb_only(seg: str) -> bool:
-    s = seg.strip(" 、")
-    c = cues()
-    return bool(s) and (s in c["verb_set"] or bool(c["re_light"].fullmatch(s)) or bool(c["re_defining"].fullmatch(s)))
+_SHARE_OF = re.compile(r"占(?:全[国省市区县镇]|总[量数额])?\S{0,4}$")
 
 
-def _indicator_before(text: str, start: int, end: int, names: Sequence[Span], respectively: bool) -> Optional[_Group]:
-    """The indicator phrase ending at ``end``: cut at cue words, places and punctuation."""
+def _indicator_before(text: str, start: int, end: int, names: Sequence[Span], respectively: bool):
+    """The indicator phrase ending at ``end``: cut at cue words, places and punctuation.
+
+    Returns a _Group, _AFTER when the text before is a list of names, a verb or ends with 等
+    (the indicator then follows the value), or _NO_LINK for shares (占全市50%).
+    """
     c = cues()
-    seg = text[start:end]
+    seg = text[start:end].rstrip(" ")
+    if _SHARE_OF.search(seg) and "占比" not in seg[-4:]:
+        return _NO_LINK
+    if seg.endswith("等") or any(n.end == start + len(seg) and n.label in ("DISTRICT", "ENTERPRISE", "PROJECT")
+                                 for n in names):
+        return _AFTER
     cut = 0
     for m in c["re_cut"].finditer(seg):
         if m.group(0) == "、" and respectively:
             continue  # 城镇、农村居民人均可支配收入分别…: keep the coordination
-        if m.end() < len(seg):
-            cut = max(cut, m.end())
+        cut = max(cut, m.end())
     for n in names:
-        if start <= n.end <= end and n.label in ("DISTRICT", "ENTERPRISE", "PROJECT"):
-            if n.end < end:
-                cut = max(cut, n.end - start)
+        if start < n.end < start + len(seg) and n.label in ("DISTRICT", "ENTERPRISE"):
+            cut = max(cut, n.end - start)
     m = c["re_light"].match(seg, cut)
-    if m and m.end() < len(seg):
+    if m:
         cut = m.end()
     phrase = seg[cut:]
     while phrase and phrase[0] in " 、的":
         phrase, cut = phrase[1:], cut + 1
+    if not phrase or phrase in c["verb_set"] or c["re_defining"].fullmatch(phrase):
+        return _AFTER
     if len(phrase) > MAX_INDICATOR:
         return None
-    if len(phrase) < 2 and not re.fullmatch(r"[A-Za-z]+", phrase or "-"):
-        return None
-    if phrase in c["verb_set"]:
+    if len(phrase) < 2 and not re.fullmatch(r"[A-Za-z]+", phrase):
         return None
     s0 = start + cut
     return _coordinated(text, s0, s0 + len(phrase), respectively)
@@ -282,25 +319,22 @@ def _coordinated(text: str, start: int, end: int, respectively: bool) -> _Group:
     return _Group([Span(start, end, "INDICATOR")], [phrase], respectively)
 
 
-def _indicator_after(text: str, v: Span, sent: Sentence, seg: str) -> Optional[_Group]:
+def _indicator_after(text: str, v: Span, sent: Sentence, verb: str) -> Optional[_Group]:
     """For a count with nothing before it: the phrase right after the value names what is counted."""
     if not _CJK.match(text, v.end):
         return None
     c = cues()
     if c["re_qual_after"].match(text, v.end):
         return None
-    stop = _POST_STOP.search(text, v.end, sent.end)
+    begin = v.end + 1 if text.startswith("的", v.end) else v.end
+    stop = _POST_STOP.search(text, begin, sent.end)
     end = stop.start() if stop else sent.end
     while end > v.end and text[end - 1] in " ”“" and text[v.end:end].count("“") != text[v.end:end].count("”"):
         end -= 1
-    phrase = text[v.end:end]
+    phrase = text[begin:end]
     if len(phrase) < 2 or len(phrase) > MAX_INDICATOR:
         return None
-    name = phrase
-    verb = seg.strip(" 、")
-    if verb and c["re_defining"].fullmatch(verb):
-        name = verb + phrase
-    return _Group([Span(v.end, end, "INDICATOR")], [name])
+    return _Group([Span(begin, end, "INDICATOR")], [verb + phrase])
 
 
 def _shared_modifier(text: str, span: Span, name: str, prev: Optional[_Group], seg: str) -> str:

@@ -53,6 +53,9 @@ def find_values(text: str) -> List[Span]:
     """AMOUNT and PERCENT spans of the normalised text, in order, non-overlapping."""
     spans: List[Span] = []
     for m in _patterns().finditer(text):
+        span = Span(m.start(), m.end(), "")
+        if is_threshold(text, span) or _in_name(text, span):
+            continue
         if m.group("pct") is not None:
             spans.append(Span(m.start(), m.end(), "PERCENT"))
         elif _is_amount(text, m):
@@ -74,9 +77,17 @@ def _is_amount(text: str, m: re.Match) -> bool:
     return True
 
 
-_THRESHOLD_AFTER = re.compile(r"^(?:及以上|以上|以下|级)(?![,;:。、!?\s)）]|$)")
+_THRESHOLD_AFTER = re.compile(r"(?:(?:及以上|以上|以下|级)(?![,;:。、!?\s)）]|$)|(?:企业|项目|工程)(?!\d))")
+_STRUCTURE_AFTER = re.compile(r"方面|大类|大板块|个字")
 
 
 def is_threshold(text: str, span: Span) -> bool:
     """A value that defines a counted set (固投5亿元以上重大项目) rather than stating one."""
-    return bool(_THRESHOLD_AFTER.match(text[span.end:span.end + 4]))
+    return bool(_THRESHOLD_AFTER.match(text, span.end, span.end + 4))
+
+
+def _in_name(text: str, span: Span) -> bool:
+    """Numbers that are part of a quoted name (“三公里”, “25条”) or count the report's own parts."""
+    if span.start > 0 and text[span.start - 1] in "“\"《" and text[span.end:span.end + 1] in ("”", "\"", "》"):
+        return True
+    return bool(_STRUCTURE_AFTER.match(text, span.end, span.end + 3))

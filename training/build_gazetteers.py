@@ -40,14 +40,14 @@ ETHNIC = sorted(
     珞巴 基诺 各""".split(),
     key=len, reverse=True)
 ETH = "(?:(?:%s)族)+" % "|".join(ETHNIC)        # 达斡尔族 (in 梅里斯达斡尔族区)
-ETH_OPT = "(?:(?:%s)族?)*" % "|".join(ETHNIC)   # 维吾尔 (in 新疆维吾尔自治区)
+ETH_OPT = "(?:(?:%s)族?)*族?" % "|".join(ETHNIC)  # 维吾尔 (新疆维吾尔自治区), 鄂温克族自治旗
 
 # What may follow the short form inside the full name, per level.
 SUFFIX = {
     "province": "(?:省|市|特别行政区|%s自治区)" % ETH_OPT,
     "city": "(?:市|地区|盟|%s自治州)" % ETH_OPT,
     "county": "(?:市|新区|区|县|旗|林区|特区|%s(?:自治县|自治旗)|%s区)" % (ETH_OPT, ETH),
-    "township": "(?:镇|乡|街道|街道办事处|苏木|地区|%s(?:民族乡|民族苏木)|%s(?:乡|镇|苏木))"
+    "township": "(?:镇|乡|街道|街道办事处|办事处|苏木|地区|%s(?:民族乡|民族苏木)|%s(?:乡|镇|苏木))"
                 % (ETH_OPT, ETH),
 }
 
@@ -110,17 +110,14 @@ def write_tsv(path, header, rows):
 
 
 def candidate_short(row):
-    """The csv's short_name if name == short + a legal suffix, else our own.
+    """The shortest split name == short + a legal administrative suffix.
 
-    Ours strips the shortest legal suffix: 梅里斯达斡尔族区 -> 梅里斯 (csv:
-    梅里斯达斡尔族), 藁城区 -> 藁城 and 浦东新区 -> 浦东 (csv: empty, its
-    heuristic treats 城区/新区 as the whole name).
+    It agrees with the csv's short_name for nearly all rows and mends the
+    rest: 梅里斯达斡尔族区 -> 梅里斯 (csv: 梅里斯达斡尔族), 藁城区 -> 藁城 and
+    浦东新区 -> 浦东 (csv: empty, its heuristic treats 城区/新区 as the whole
+    name), 五原县隆兴昌镇荣丰办事处 -> empty (csv: 五原县隆兴昌镇荣丰).
     """
-    name, level, short = row["name"], row["level"], row["short_name"]
-    suffix = SUFFIX[level]
-    if short and re.fullmatch(re.escape(short) + suffix, name):
-        return short
-    m = re.fullmatch("(.{2,}?)" + suffix, name)
+    m = re.fullmatch("(.{2,}?)" + SUFFIX[row["level"]], row["name"])
     return m.group(1) if m else ""
 
 
