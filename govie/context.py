@@ -10,7 +10,7 @@ from .text import Sentence
 
 HEAD_CHARS = 1500  # title lines and the opening stand in the first characters
 
-_TITLE_YEAR = re.compile(r"((?:19|20)\d{2})\s*年\s*(?:政府|人民政府|区政府|县政府|市政府|省政府)?工作报告")
+_TITLE_YEAR = re.compile(r"((?:19|20)\d{2})\s*年\s*(?:政府|人民政府|区政府|县政府|市政府|省政府|ZF)?工作报告")
 _DELIVERED = re.compile(r"((?:19|20)\d{2})\s*年\s*(\d{1,2})\s*月\s*\d{1,2}\s*日\s*在")
 _PLAN_YEAR = re.compile(r"((?:19|20)\d{2})\s*年(?:的)?(?:工作安排|重点工作|工作任务|主要(?:预期)?目标|政府工作)")
 _REVIEW_YEAR = re.compile(r"((?:19|20)\d{2})\s*年(?:的)?工作回顾")
@@ -20,8 +20,10 @@ _REPORT_OF = re.compile(r"(\S{2,20}?)(?:人民政府|政府)?\s*(?:(?:19|20)\d{2
 
 def document_context(text: str) -> Tuple[Optional[str], Optional[int]]:
     """(region, year) read from the report's title lines and opening, or None each."""
+    from .entities import dominant_division
+
     head = text[:HEAD_CHARS]
-    return _region(head), _year(head)
+    return _region(head) or dominant_division(text), _year(head)
 
 
 def _year(head: str) -> Optional[int]:

@@ -106,6 +106,22 @@ def resolve_region(name: str) -> Optional[str]:
     return name[start:end]
 
 
+def dominant_division(text: str, min_count: int = 2) -> Optional[str]:
+    """The county- or city-level division named most often (full name), as a full path.
+
+    A fallback for reports whose title does not say whose they are.
+    """
+    g = gazetteer()
+    counts: Dict[str, int] = {}
+    for start, end, kind, codes in g.find(text):
+        if kind == "full" and len(codes) == 1 and g.by_code[codes[0]]["level"] in ("county", "city"):
+            counts[codes[0]] = counts.get(codes[0], 0) + 1
+    if not counts:
+        return None
+    code, n = max(counts.items(), key=lambda kv: (kv[1], LEVEL_RANK[g.by_code[kv[0]]["level"]]))
+    return g.path(code) if n >= min_count else None
+
+
 def region_code(region: Optional[str]) -> Optional[str]:
     if not region:
         return None
@@ -122,13 +138,30 @@ _ZONE = re.compile(r"(?:经济技术开发区|经济开发区|高新技术产业
 _NOT_DISTRICT_AFTER = re.compile(r"^(?:路|大道|街(?!道)|桥|大桥|港|站|湖|山|河|江|号|牌|籍|人)")
 
 
+_GENERIC_DIVISION = re.compile(
+    rf"^(?:城区|郊区|矿区|新区|市区|林区|特区|农场|林场|牧场|渔场|街道|园区|小城镇|城镇|集镇|管委会|旅游度假区|度假区|风景区|{_ZONE.pattern})$")
+_IDIOM = re.compile(r"长治久安|科技兴安|兴安全|安全")
+
+
 def find_districts(text: str, region: Optional[str] = None) -> List[Span]:
+    """Division names; short forms of counties only for the report's own region."""
     g = gazetteer()
-    hits = g.find(text, g.local_automaton(region_code(region)))
+    own = region_code(region)
+    hits = g.find(text, g.local_automaton(own))
     spans: List[Span] = []
     for start, end, kind, codes in hits:
-        if kind == "short" and _NOT_DISTRICT_AFTER.match(text[end:end + 2]):
+        name = text[start:end]
+        if _GENERIC_DIVISION.match(name) or _IDIOM.match(text, start):
             continue
+        if kind == "full" and len(name) <= 2:
+            continue  # 范镇 in 示范镇: two-character full names are too ambiguous
+        if kind == "short":
+            if _NOT_DISTRICT_AFTER.match(text[end:end + 2]) or text[start - 1:start] in ("路", "街"):
+                continue
+            levels = {g.by_code[c]["level"] for c in codes}
+            if levels & {"county", "township"} and not (own and any(own.startswith(c) or c.startswith(own)
+                                                                      for c in codes)):
+                continue
         zone = _ZONE.match(text, end)
         if zone:
             end = zone.end()

@@ -53,7 +53,7 @@ def find_values(text: str) -> List[Span]:
     """AMOUNT and PERCENT spans of the normalised text, in order, non-overlapping."""
     spans: List[Span] = []
     for m in _patterns().finditer(text):
-        span = Span(m.start(), m.end(), "")
+        span = Span(m.start(), m.end(), "PERCENT" if m.group("pct") is not None else "AMOUNT")
         if is_threshold(text, span) or _in_name(text, span):
             continue
         if m.group("pct") is not None:
@@ -77,13 +77,21 @@ def _is_amount(text: str, m: re.Match) -> bool:
     return True
 
 
-_THRESHOLD_AFTER = re.compile(r"(?:(?:及以上|以上|以下|级)(?![,;:。、!?\s)）]|$)|(?:企业|项目|工程)(?!\d))")
+_THRESHOLD_AFTER = re.compile(r"(?:及以上|以上|以下|级)(?![,;:。、!?\s)）]|$)")
+_THRESHOLD_NOUN = re.compile(r"(?:企业|项目|工程|工业项目|产业项目)(?!\d)")
 _STRUCTURE_AFTER = re.compile(r"方面|大类|大板块|个字")
 
 
 def is_threshold(text: str, span: Span) -> bool:
     """A value that defines a counted set (固投5亿元以上重大项目) rather than stating one."""
-    return bool(_THRESHOLD_AFTER.match(text, span.end, span.end + 4))
+    if span.label == "PERCENT" or _is_count(text[span.start:span.end]):
+        return False  # 引进2个以上高层次人才团队: a count with a bound, not a threshold
+    return bool(_THRESHOLD_AFTER.match(text, span.end, span.end + 4) or _THRESHOLD_NOUN.match(text, span.end))
+
+
+def _is_count(value: str) -> bool:
+    m = re.search(r"[^\d.,余多万亿千百十零〇一二两三四五六七八九]+$", value)
+    return bool(m) and units().get(m.group(0), ("", 0, "", ""))[3] == "count"
 
 
 def _in_name(text: str, span: Span) -> bool:
