@@ -255,7 +255,7 @@ def find_names(text: str, region: Optional[str] = None, taken: Sequence[Span] = 
     wins within a label.
     """
     chosen: List[Span] = []
-    occupied = _Occupancy(taken)
+    occupied = Occupancy(taken)
     for group in (find_projects(text), find_enterprises(text), find_districts(text, region)):
         for s in sorted(group, key=lambda s: (s.start, -(s.end - s.start))):
             if occupied.free(s.start, s.end):
@@ -265,7 +265,7 @@ def find_names(text: str, region: Optional[str] = None, taken: Sequence[Span] = 
     return chosen
 
 
-class _Occupancy:
+class Occupancy:
     """Character positions taken by earlier spans."""
 
     def __init__(self, spans: Sequence[Span] = ()):

@@ -107,7 +107,7 @@ def _link_sentence(text, sent, values, status, names, out: Linked) -> None:
             kind = state.prev_kind  # 分别增长4.8%、6%: the list shares its verb
         qualifier = _qualifier_after(text, v) or qualifier or _inner_qualifier(text, v)
         state.prev_end = v.end + _bound_after_len(text, v)
-        group = _find_group(text, sent, v, seg, seg_start, residual, respectively, names, state)
+        group = _find_group(text, sent, v, seg, seg_start, residual, respectively or kind != "level", names, state)
         if group is None:
             continue
         if group.respectively and len(group.names) > 1:
@@ -150,9 +150,11 @@ _AFTER = object()  # the indicator follows the value
 _NO_LINK = object()  # the value has no indicator (占全市50%)
 
 
-def _find_group(text, sent, v, seg, seg_start, residual, respectively, names, state: _State) -> Optional[_Group]:
+def _find_group(text, sent, v, seg, seg_start, residual, coordinate, names, state: _State) -> Optional[_Group]:
+    """``coordinate``: a 、 list before the value shares it (分别, or a change verb)."""
+    respectively = "分别" in seg
     if residual.strip(" 、"):
-        found = _indicator_before(text, seg_start, seg_start + len(residual), names, respectively)
+        found = _indicator_before(text, seg_start, seg_start + len(residual), names, coordinate, respectively)
         if found is _NO_LINK:
             return None
         if found is not _AFTER:
@@ -253,7 +255,8 @@ def _inner_qualifier(text: str, v: Span) -> Optional[str]:
 _SHARE_OF = re.compile(r"占(?:全[国省市区县镇]|总[量数额])?\S{0,4}$")
 
 
-def _indicator_before(text: str, start: int, end: int, names: Sequence[Span], respectively: bool):
+def _indicator_before(text: str, start: int, end: int, names: Sequence[Span], coordinate: bool,
+                      respectively: bool):
     """The indicator phrase ending at ``end``: cut at cue words, places and punctuation.
 
     Returns a _Group, _AFTER when the text before is a list of names, a verb or ends with 等
@@ -268,8 +271,8 @@ def _indicator_before(text: str, start: int, end: int, names: Sequence[Span], re
         return _AFTER
     cut = 0
     for m in c["re_cut"].finditer(seg):
-        if m.group(0) == "、" and respectively:
-            continue  # 城镇、农村居民人均可支配收入分别…: keep the coordination
+        if m.group(0) == "、" and coordinate:
+            continue  # 城镇、农村居民人均可支配收入分别… / 营业收入、工业产值增长…: keep the list
         cut = max(cut, m.end())
     for n in names:
         if start < n.end < start + len(seg) and n.label in ("DISTRICT", "ENTERPRISE"):
@@ -296,18 +299,16 @@ def _coordinated(text: str, start: int, end: int, respectively: bool) -> _Group:
     c = cues()
     parts = re.split(r"(、|和)", phrase)
     items = parts[0::2]
+    whole = Span(start, end, "INDICATOR")
     if len(items) > 1 and all(len(x) <= 2 for x in items[:-1]) and len(items[-1]) > len(items[0]):
         # 城镇和农村居民人均可支配收入: short modifiers over one head
+        if not respectively:
+            return _Group([whole], [phrase])
         head = items[-1][len(items[0]):]
-        names = [x + head for x in items[:-1]] + [items[-1]]
-        return _Group([Span(start, end, "INDICATOR")], names, respectively)
+        return _Group([whole], [x + head for x in items[:-1]] + [items[-1]], True)
     for key, expansion in c["expansions"].items():
         if respectively and phrase.startswith(key) and "、" not in phrase:
-            rest = phrase[len(key):]
-            names = [e + rest for e in expansion]
-            if key.endswith("居民"):
-                names = [e + rest for e in expansion]
-            return _Group([Span(start, end, "INDICATOR")], names, True)
+            return _Group([whole], [e + phrase[len(key):] for e in expansion], True)
     if len(items) > 1 and "、" in phrase and all(len(x) >= 2 for x in items):
         spans, pos = [], start
         for part in parts:
@@ -316,7 +317,7 @@ def _coordinated(text: str, start: int, end: int, respectively: bool) -> _Group:
             pos += len(part)
         if all(p in ("、",) for p in parts[1::2]):
             return _Group(spans, [text[s.start:s.end] for s in spans], respectively)
-    return _Group([Span(start, end, "INDICATOR")], [phrase], respectively)
+    return _Group([whole], [phrase], respectively)
 
 
 def _indicator_after(text: str, v: Span, sent: Sentence, verb: str) -> Optional[_Group]:

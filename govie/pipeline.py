@@ -51,12 +51,10 @@ class Extractor:
         values = quantities.find_values(norm.text)
         names = entities.find_names(norm.text, region=region, taken=values)
         linked = links.link(norm.text, sentences, values, statuses, taken=names)
-        spans = values + names + linked.indicators
-        ents = {s: _entity(text, norm, s) for s in spans}
-        targets = records.build(text, norm, linked.relations, ents, region=region, year=year)
-        used = {t.value for t in targets} | {t.indicator for t in targets}
-        out = sorted(e for s, e in ents.items() if s.label != "INDICATOR" or e in used)
-        return Result(text=text, entities=out, targets=targets, region=region, year=year, id=id)
+        indicators, relations, names = _resolve_overlaps(values, linked, names)
+        ents = {s: _entity(text, norm, s) for s in values + names + indicators}
+        targets = records.build(text, norm, relations, ents, region=region, year=year)
+        return Result(text=text, entities=sorted(ents.values()), targets=targets, region=region, year=year, id=id)
 
     def pipe(self, docs: Iterable[Doc], batch_size: int = 32, n_process: int = 1,
              progress: bool = False) -> Iterator[Result]:
@@ -90,6 +88,19 @@ class Extractor:
         except Exception as exc:  # recorded on the result, never silently dropped
             return Result(text=text if isinstance(text, str) else "", id=kwargs.get("id"),
                           error=f"{type(exc).__name__}: {exc}")
+
+
+def _resolve_overlaps(values, linked, names):
+    """Spans never overlap: values first, then indicators (in linking order), then names."""
+    taken = entities.Occupancy(values)
+    indicators = []
+    for span in linked.indicators:
+        if taken.free(span.start, span.end):
+            taken.add(span.start, span.end)
+            indicators.append(span)
+    kept = set(indicators)
+    relations = [r for r in linked.relations if r.indicator in kept]
+    return indicators, relations, [n for n in names if taken.free(n.start, n.end)]
 
 
 def _unpack(doc: Doc) -> tuple:

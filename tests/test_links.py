@@ -1,0 +1,65 @@
+"""Value -> indicator linking: the patterns of ANNOTATION.md, on sentences written for the tests."""
+import pytest
+
+import govie
+
+
+def records(text):
+    return [(t.indicator.text, t.value.text, t.type, t.status, t.qualifier, t.indicator_name)
+            for t in govie.extract(text).targets]
+
+
+def test_link_growth_target_approx():
+    assert records("今年主要预期目标是:全区地区生产总值增长6%左右。") == [
+        ("地区生产总值", "6%", "growth", "target", "approx", "地区生产总值")]
+
+
+def test_link_respectively_distributes_names():
+    assert records("今年主要预期目标是:城镇和农村居民人均可支配收入分别增长4.8%、6%。") == [
+        ("城镇和农村居民人均可支配收入", "4.8%", "growth", "target", "exact", "城镇居民人均可支配收入"),
+        ("城镇和农村居民人均可支配收入", "6%", "growth", "target", "exact", "农村居民人均可支配收入"),
+    ]
+
+
+def test_link_shared_value_over_coordinated_indicators():
+    got = records("力争实现营业收入、工业产值、固定资产投资增长20%以上。")
+    assert [(r[0], r[2], r[4]) for r in got] == [
+        ("营业收入", "growth", "min"), ("工业产值", "growth", "min"), ("固定资产投资", "growth", "min")]
+
+
+def test_link_level_then_growth_continuation():
+    got = records("过去一年,社会消费品零售总额110.5亿元,增长3.5%。")
+    assert [(r[0], r[1], r[2], r[3]) for r in got] == [
+        ("社会消费品零售总额", "110.5亿元", "level", "actual"),
+        ("社会消费品零售总额", "3.5%", "growth", "actual")]
+
+
+def test_link_count_before_thing_counted():
+    got = records("过去一年,113家企业实施数字化改造。")
+    assert [(r[0], r[1]) for r in got] == [("企业实施数字化改造", "113家")]
+
+
+def test_link_decline_and_max():
+    got = records("今年PM2.5年平均浓度控制在34.2微克/立方米以下,信访总量同比下降10%。")
+    assert [(r[0], r[2], r[4]) for r in got] == [("PM2.5年平均浓度", "level", "max"), ("信访总量", "decline", "exact")]
+
+
+def test_link_subset_inherits_defining_verb():
+    got = records("过去一年,新签约项目38个,其中固投5亿元以上重大项目5个。")
+    assert [(r[0], r[5]) for r in got] == [
+        ("新签约项目", "新签约项目"), ("固投5亿元以上重大项目", "新签约固投5亿元以上重大项目")]
+
+
+def test_link_share_of_whole_has_no_relation():
+    assert records("过去一年,入选数量占全市50%。") == []
+
+
+def test_link_review_section_is_actual_plan_section_is_target():
+    text = "一、2024年工作回顾\n固定资产投资增长10%。\n二、2025年工作安排\n固定资产投资增长7%。"
+    assert [r[3] for r in records(text)] == ["actual", "target"]
+
+
+def test_link_targets_carry_canonical_ids_and_numbers():
+    res = govie.extract("今年主要预期目标是:规上工业增加值增长8%,一般公共预算收入17.78亿元。")
+    assert [(t.indicator_id, t.number, t.unit) for t in res.targets] == [
+        ("industry_va", 8.0, "%"), ("fiscal_revenue", 1778000000.0, "元")]

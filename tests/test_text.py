@@ -1,0 +1,41 @@
+"""Normalisation keeps a map back to the caller's string."""
+import pytest
+
+from govie.text import normalise, split_sentences
+
+MAP_CASES = [
+    ("ＧＤＰ增长６％", "GDP增长6%"),
+    ("增长6%<b>左右</b>", "增长6%左右"),
+    ("收入&amp;支出增长5%", "收入&支出增长5%"),
+    ("增\u200b长6%", "增长6%"),
+    ("第一行\r\n第二行", "第一行\n第二行"),
+    ("a\u00a0b\u3000c", "a b c"),
+    ("<script>var x = '6%';</script>增长7%", "增长7%"),
+]
+
+
+@pytest.mark.parametrize("original,expected", MAP_CASES)
+def test_normalise_folds_and_cleans(original, expected):
+    assert normalise(original).text.strip() == expected
+
+
+@pytest.mark.parametrize("original,expected", MAP_CASES)
+def test_normalise_maps_spans_back_to_original(original, expected):
+    norm = normalise(original)
+    i = norm.text.find("6%") if "6%" in norm.text else norm.text.find("7%")
+    if i < 0:
+        pytest.skip("no value in this case")
+    start, end = norm.to_original(i, i + 2)
+    assert original[start:end].replace("６", "6").replace("％", "%") in ("6%", "7%")
+
+
+def test_normalise_entity_maps_to_whole_original_span():
+    original = "增长6&#37;左右"
+    norm = normalise(original)
+    assert norm.text == "增长6%左右"
+    assert original[slice(*norm.to_original(2, 4))] == "6&#37;"
+
+
+def test_split_sentences_on_stops_and_lines():
+    text = "第一句。第二句;第三句\n第四句"
+    assert [text[s.start:s.end] for s in split_sentences(text)] == ["第一句。", "第二句;", "第三句", "第四句"]
