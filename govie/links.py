@@ -19,7 +19,7 @@ from functools import lru_cache
 from typing import List, NamedTuple, Optional, Sequence
 
 from ._data import DATA_DIR
-from .quantities import Span, is_threshold
+from .quantities import Span, unit_kind
 from .text import Sentence
 
 
@@ -59,16 +59,18 @@ def cues() -> dict:
     verbs = c["growth_verbs"] + c["decline_verbs"]
     c["re_verb"] = re.compile(f"(?P<verb>{_alternation(verbs)})(?:了)?(?P<to>{_alternation(c['to_words'])})?$")
     c["re_strip"] = re.compile(f"(?:{_alternation(c['strip_before_value'])})$")
-    c["re_cut"] = re.compile(f"(?:{_alternation(c['cut_words'])}|(?<!年度)计划|(?<![中高初平同对相])等(?![级次额])"
+    c["re_cut"] = re.compile(f"(?:{_alternation(c['cut_words'])}|(?<!年度)计划|(?<![中高初平同对相])等(?![级次额])地?"
                             f"|(?:19|20)\\d{{2}}年度?|\\d{{1,2}}月份?|[,;:。!?、])")
     c["re_light"] = re.compile(f"(?:{_alternation(c['light_verbs'])})+")
     c["re_defining"] = re.compile(f"(?:{_alternation(c['defining_verbs'])})")
     c["verb_set"] = set(c["light_verbs"]) | set(c["defining_verbs"])
+    c["re_clause_verb"] = re.compile(f"(?:{_alternation(c['clause_verbs'])})")
+    c["re_measure"] = re.compile(f"(?:{_alternation(c['defining_verbs'])})(?=(?:{_alternation(c['measure_words'])})$)")
     return c
 
 
 _CLAUSE_END = re.compile(r"[,;:]")
-_POST_STOP = re.compile(r"[,;:。!?、()]|等|的|(?:增长|下降|达到|实现|完成|分别|作用)|(?:\d)")
+_POST_STOP = re.compile(r"[,;:。!?、()]|等|的|(?:增长|下降|达到|实现|完成|分别|作用|共计|合计|总计)|(?:达|为|共|约|近|超)(?=\d)|\d")
 _CJK = re.compile(r"[\u4e00-\u9fff“]")
 MAX_INDICATOR = 24
 
@@ -105,7 +107,7 @@ def _link_sentence(text, sent, values, status, names, out: Linked) -> None:
         kind, qualifier, residual, respectively = _peel(seg)
         if not residual.strip(" 、") and kind == "level" and state.prev_kind and seg.strip(" ") in ("、", "和", "及", ""):
             kind = state.prev_kind  # 分别增长4.8%、6%: the list shares its verb
-        qualifier = _qualifier_after(text, v) or qualifier or _inner_qualifier(text, v)
+        qualifier = _qualifier_after(text, v) or qualifier or _inner_qualifier(text, v) or "exact"
         state.prev_end = v.end + _bound_after_len(text, v)
         group = _find_group(text, sent, v, seg, seg_start, residual, respectively or kind != "level", names, state)
         if group is None:
@@ -117,9 +119,13 @@ def _link_sentence(text, sent, values, status, names, out: Linked) -> None:
             pairs = [(spans[0], group.names[0])]
         else:
             pairs = list(zip(group.spans, group.names))
+        resolved = []
         for span, name in pairs:
             name = _shared_modifier(text, span, name, state.prev_group, seg)
+            resolved.append(name)
             out.relations.append(Relation(v, span, kind, status, qualifier, name))
+        if len(pairs) == len(group.spans) and not state.queue:
+            group = _Group(group.spans, resolved, group.respectively)
         state.done(group, kind)
 
 
@@ -154,18 +160,18 @@ def _find_group(text, sent, v, seg, seg_start, residual, coordinate, names, stat
     """``coordinate``: a 、 list before the value shares it (分别, or a change verb)."""
     respectively = "分别" in seg
     if residual.strip(" 、"):
-        found = _indicator_before(text, seg_start, seg_start + len(residual), names, coordinate, respectively)
+        found = _indicator_before(text, seg_start, seg_start + len(residual), names, coordinate, respectively, v)
         if found is _NO_LINK:
             return None
         if found is not _AFTER:
             return found
-        if v.label == "AMOUNT":
+        if _is_count(text, v):
             return _indicator_after(text, v, sent, _verb_prefix(residual))
         return None
     if state.queue:
         span, name = state.queue.pop(0)
         return _Group([span], [name])
-    if v.label == "AMOUNT" and not seg.strip(" 、"):
+    if _is_count(text, v) and not seg.strip(" 、"):
         group = _indicator_after(text, v, sent, "")
         if group is not None:
             return group
@@ -196,7 +202,7 @@ def _clause_starts(text: str, sent: Sentence) -> List[int]:
     return starts
 
 
-_COMPARED = re.compile(r"(?:较|比|与)[^,;、]{1,10}?(?:相比|同期)?$|(?:较|比)(?:上年|去年|上年同期)$")
+_COMPARED = re.compile(r"较[^,;、]{1,10}?(?:相比|同期)?$|(?:较|比)(?:上年|去年|上年同期|(?:19|20)\d\d年)$|与[^,;、]{1,10}相比$")
 
 
 def _peel(seg: str):
@@ -235,7 +241,7 @@ def _peel(seg: str):
             break
     if "分别" in seg:
         respectively = True
-    return kind, qualifier or "exact", s, respectively
+    return kind, qualifier, s, respectively
 
 
 def _qualifier_after(text: str, v: Span) -> Optional[str]:
@@ -256,7 +262,7 @@ _SHARE_OF = re.compile(r"占(?:全[国省市区县镇]|总[量数额])?\S{0,4}$"
 
 
 def _indicator_before(text: str, start: int, end: int, names: Sequence[Span], coordinate: bool,
-                      respectively: bool):
+                      respectively: bool, value: Span):
     """The indicator phrase ending at ``end``: cut at cue words, places and punctuation.
 
     Returns a _Group, _AFTER when the text before is a list of names, a verb or ends with 等
@@ -277,20 +283,42 @@ def _indicator_before(text: str, start: int, end: int, names: Sequence[Span], co
     for n in names:
         if start < n.end < start + len(seg) and n.label in ("DISTRICT", "ENTERPRISE"):
             cut = max(cut, n.end - start)
+    for m in c["re_clause_verb"].finditer(seg, cut):
+        if m.end() <= len(seg) - 2:
+            cut = max(cut, m.end())  # 常态化开展各类文明实践活动 -> 各类文明实践活动
     m = c["re_light"].match(seg, cut)
     if m:
         cut = m.end()
+    m = c["re_measure"].match(seg, cut)
+    if m:
+        cut = m.end()  # 引进总投资20亿元: the measure, not the defining verb
     phrase = seg[cut:]
     while phrase and phrase[0] in " 、的":
         phrase, cut = phrase[1:], cut + 1
     if not phrase or phrase in c["verb_set"] or c["re_defining"].fullmatch(phrase):
+        if not _is_count(text, value):
+            verb = next((w for w in c["money_verbs"] if seg.endswith(w)), None)
+            if verb:
+                return _Group([Span(start + len(seg) - len(verb), start + len(seg), "INDICATOR")], [verb])  # 投入5.7亿元
+            return None
         return _AFTER
+    if _is_count(text, value) and len(phrase) <= 3 and cut > 0 and seg[cut - 1] == "、":
+        return _AFTER  # 牛渚、佳山、向山、湖西4个重点片区: a list of names, then what they are
+    if phrase.startswith("“") and phrase.endswith("”") and phrase.count("“") == 1:
+        phrase, cut = phrase[1:-1], cut + 1
     if len(phrase) > MAX_INDICATOR:
         return None
     if len(phrase) < 2 and not re.fullmatch(r"[A-Za-z]+", phrase):
         return None
     s0 = start + cut
     return _coordinated(text, s0, s0 + len(phrase), respectively)
+
+
+_CJK_PUNCT = re.compile(r"[,;:。!?、“”()]")
+
+
+def _is_count(text: str, value: Span) -> bool:
+    return value.label == "AMOUNT" and unit_kind(text[value.start:value.end]) == "count"
 
 
 def _coordinated(text: str, start: int, end: int, respectively: bool) -> _Group:
@@ -346,8 +374,9 @@ def _shared_modifier(text: str, span: Span, name: str, prev: Optional[_Group], s
     c = cues()
     if c["re_defining"].match(name):
         return name
-    inherits = seg.lstrip(" ").startswith("、") or "其中" in seg or seg.strip() == ""
-    if not inherits and not seg.startswith("、"):
+    same_head = prev.names and prev.names[0][-2:] == name[-2:]  # …企业12家,科技型中小企业120家
+    inherits = seg.lstrip(" ").startswith("、") or "其中" in seg or not seg.strip() or same_head
+    if not inherits:
         return name
     parent = prev.names[0] if prev.names else ""
     m = c["re_defining"].match(parent)

@@ -89,9 +89,14 @@ def is_threshold(text: str, span: Span) -> bool:
     return bool(_THRESHOLD_AFTER.match(text, span.end, span.end + 4) or _THRESHOLD_NOUN.match(text, span.end))
 
 
+def unit_kind(value: str) -> str:
+    """Kind of a value's unit from units.tsv: 'count', 'currency', 'area', 'percent', … or ''."""
+    m = re.search(r"[^\d.,余多万亿千百十零〇一二两三四五六七八九\-~～—–至到]+$", value)
+    return units().get(m.group(0), ("", 0, "", ""))[3] if m else ""
+
+
 def _is_count(value: str) -> bool:
-    m = re.search(r"[^\d.,余多万亿千百十零〇一二两三四五六七八九]+$", value)
-    return bool(m) and units().get(m.group(0), ("", 0, "", ""))[3] == "count"
+    return unit_kind(value) == "count"
 
 
 def _in_name(text: str, span: Span) -> bool:
