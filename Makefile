@@ -16,7 +16,7 @@ $(STAMP): pyproject.toml
 demo: venv
 	mkdir -p out
 	$(BIN)/govie extract examples/sample_report.txt -o out/sample.jsonl
-	$(BIN)/python -c "import govie, pandas as pd; pd.set_option('display.width', 200); pd.set_option('display.max_rows', 200); df = govie.to_dataframe(govie.extract(govie.read_text('examples/sample_report.txt'))); print(df[['indicator_name', 'type', 'status', 'qualifier', 'number', 'number_high', 'unit', 'value_text']].to_string(index=False))"
+	$(BIN)/python -c "import govie, pandas as pd; pd.set_option('display.width', 200); pd.set_option('display.max_rows', 200); pd.set_option('display.float_format', '{:,.6g}'.format); df = govie.to_dataframe(govie.extract(govie.read_text('examples/sample_report.txt'))); print(df[['indicator_name', 'type', 'status', 'qualifier', 'number', 'number_high', 'unit', 'value_text']].to_string(index=False))"
 
 test: venv
 	$(BIN)/python -m pytest -q
