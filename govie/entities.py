@@ -223,13 +223,52 @@ def _trim_left(text: str, start: int, end: int) -> int:
     return start + cut
 
 
+@lru_cache(maxsize=1)
+def _lexicon() -> Tuple[frozenset, frozenset]:
+    """(function words, common words), derived from jieba's dictionary (see govie/data/README.md)."""
+    return frozenset(read_lines("function_words.txt")), frozenset(read_lines("common_words.txt"))
+
+
+_GENERIC_CHARS = set("省市区县镇乡村级新老大小各类型化性式业")
+
+
+def trim_function_words(name: str) -> str:
+    """Drop verbs, adverbs and particles from the left edge: 确保国药控股 -> 国药控股."""
+    function = _lexicon()[0]
+    changed = True
+    while changed and len(name) > 2:
+        changed = False
+        for n in (4, 3, 2, 1):
+            if len(name) - n >= 2 and name[:n] in function:
+                name, changed = name[n:], True
+                break
+    return name
+
+
+def is_generic(name: str) -> bool:
+    """True when ``name`` is made only of common words (重点项目, 污水处理工程): no distinctive part."""
+    function, common = _lexicon()
+    ok = [True] + [False] * len(name)
+    for i in range(len(name)):
+        if not ok[i]:
+            continue
+        if name[i] in _GENERIC_CHARS or name[i] in function:
+            ok[i + 1] = True
+        for n in (2, 3, 4):
+            w = name[i:i + n]
+            if len(w) == n and (w in common or w in function):
+                ok[i + n] = True
+    return ok[len(name)]
+
+
 def find_enterprises(text: str) -> List[Span]:
     spans = [Span(end - len(name) + 1, end + 1, "ENTERPRISE")
              for end, (name, _, _) in _enterprise_automaton().iter_long(text)]
     for m in _ENTERPRISE.finditer(text):
         start = _trim_left(text, m.start("name"), m.start("suffix"))
-        name = text[start:m.start("suffix")]
-        if len(name) < 2 or any(c in _STOP for c in name[:1]) or _GENERIC_PREFIX.match(name):
+        name = trim_function_words(text[start:m.start("suffix")])
+        start = m.start("suffix") - len(name)
+        if len(name) < 2 or name[0] in _STOP or _GENERIC_PREFIX.match(name) or is_generic(name):
             continue
         spans.append(Span(start, m.end(), "ENTERPRISE"))
     return spans
@@ -239,13 +278,57 @@ def find_projects(text: str) -> List[Span]:
     spans = []
     for m in _PROJECT.finditer(text):
         start = _trim_left(text, m.start("name"), m.start("suffix"))
-        name = text[start:m.start("suffix")]
-        if len(name) < 2 or _PROJECT_GENERIC.match(name) or name[:1] in _STOP:
+        name = trim_function_words(text[start:m.start("suffix")])
+        start = m.start("suffix") - len(name)
+        if len(name) < 2 or _PROJECT_GENERIC.match(name) or name[:1] in _STOP or is_generic(name):
             continue
         if re.search(r"\d+(?:个|家|项|亿|万)", name):
             continue
         spans.append(Span(start, m.end(), "PROJECT"))
     return spans
+
+
+_LIST_ITEM = r"[\u4e00-\u9fffA-Za-z0-9()“”]{2,14}"
+_NAME_LIST = re.compile(
+    rf"(?P<items>{_LIST_ITEM}(?:、{_LIST_ITEM}){{0,8}})等(?:\d+|[一二两三四五六七八九十]+)?(?:家|个|批)?"
+    r"(?P<kind>(?:骨干|重点|龙头|头部|链主|优质|规上|工业|科技型|高新技术)?企业|(?:重点|重大|产业|优质)?项目)")
+_ENTERPRISE_SUFFIX = re.compile(r"(?:公司|集团|控股|科技|电子|新材料|药业|制药|化工|食品|能源|光电|实业|建材|股份)$")
+
+
+def find_listed_names(text: str) -> List[Span]:
+    """Names listed before 等…企业 / 等…项目 (支持今麦郎、德兰和创等企业): companies, or projects when
+    the item is named like one. A company standing for its project stays ENTERPRISE."""
+    spans = []
+    for m in _NAME_LIST.finditer(text):
+        pos = m.start("items")
+        for k, item in enumerate(m.group("items").split("、")):
+            start, name = pos, item
+            if k == 0:
+                name = trim_function_words(_strip_to_last_verb(item))
+                start = pos + len(item) - len(name)
+            pos += len(item) + 1
+            if len(name) < 2 or is_generic(name) or re.search(r"\d", name):
+                continue
+            if m.group("kind").endswith("企业") or _ENTERPRISE_SUFFIX.search(name) or _is_listed_company(name):
+                label = "ENTERPRISE"
+            else:
+                label = "PROJECT"
+            spans.append(Span(start, start + len(name), label))
+    return spans
+
+
+def _is_listed_company(name: str) -> bool:
+    return bool(_enterprise_automaton().exists(name))
+
+
+def _strip_to_last_verb(item: str) -> str:
+    m = None
+    for m in _VERBS_ANY.finditer(item):
+        pass
+    return item[m.end():] if m and m.end() < len(item) - 1 else item
+
+
+_VERBS_ANY = re.compile(_VERBS.pattern[:-1])
 
 
 def find_names(text: str, region: Optional[str] = None, taken: Sequence[Span] = ()) -> List[Span]:
@@ -256,7 +339,7 @@ def find_names(text: str, region: Optional[str] = None, taken: Sequence[Span] = 
     """
     chosen: List[Span] = []
     occupied = Occupancy(taken)
-    for group in (find_projects(text), find_enterprises(text), find_districts(text, region)):
+    for group in (find_listed_names(text), find_projects(text), find_enterprises(text), find_districts(text, region)):
         for s in sorted(group, key=lambda s: (s.start, -(s.end - s.start))):
             if occupied.free(s.start, s.end):
                 occupied.add(s.start, s.end)
