@@ -62,9 +62,10 @@ def peak_rss_mb() -> float:
     return rss / (1024 * 1024) if sys.platform == "darwin" else rss / 1024
 
 
-def main(argv=None) -> int:
-    args = parse_args(argv)
-    corpus = Path(args.corpus)
+def measure(corpus, n: int = 50, repeat: int = 3, seed: int = 0, model: str = "rules") -> dict:
+    """Time single-process extraction over ``n`` sampled reports; figures as a dict."""
+    args = argparse.Namespace(n=n, repeat=repeat, seed=seed, model=model)
+    corpus = Path(corpus)
     if not corpus.is_absolute():
         corpus = (REPO / corpus).resolve()
     rows = pick(corpus, args.n, args.seed)
@@ -110,6 +111,12 @@ def main(argv=None) -> int:
         "python": platform.python_version(),
         "govie": getattr(govie, "__version__", None),
     }
+    return out
+
+
+def main(argv=None) -> int:
+    args = parse_args(argv)
+    out = measure(args.corpus, args.n, args.repeat, args.seed, args.model)
     print(f"model:            {out['model']}")
     print(f"docs:             {out['docs']} (seed {args.seed})")
     print(f"total chars:      {out['chars']}")
