@@ -63,6 +63,7 @@ def cues() -> dict:
                             f"|(?:19|20)\\d{{2}}年度?|\\d{{1,2}}月份?|[,;:。!?、])")
     c["re_light"] = re.compile(f"(?:{_alternation(c['light_verbs'])})+")
     c["re_defining"] = re.compile(f"(?:{_alternation(c['defining_verbs'])})")
+    c["re_defining_end"] = re.compile(f"(?:{_alternation(c['defining_verbs'])})$")
     c["verb_set"] = set(c["light_verbs"]) | set(c["defining_verbs"])
     c["re_clause_verb"] = re.compile(f"(?:{_alternation(c['clause_verbs'])})")
     c["re_measure"] = re.compile(f"(?:{_alternation(c['defining_verbs'])})(?=(?:{_alternation(c['measure_words'])})$)")
@@ -101,6 +102,7 @@ def _link_sentence(text, sent, values, status, names, out: Linked) -> None:
     for v in values:
         ci = bisect_left(clause_starts, v.start + 1) - 1
         if ci != state.clause:
+            _share_list_qualifier(out, state.listed)
             state.new_clause(ci, clause_starts[ci])
         seg_start = max(state.prev_end, clause_starts[ci])
         seg = text[seg_start:v.start]
@@ -117,8 +119,11 @@ def _link_sentence(text, sent, values, status, names, out: Linked) -> None:
             spans = group.spans * len(group.names) if len(group.spans) == 1 else group.spans
             state.queue = list(zip(spans, group.names))[1:]
             pairs = [(spans[0], group.names[0])]
+            state.listed = [len(out.relations)]
         else:
             pairs = list(zip(group.spans, group.names))
+            if group.respectively:
+                state.listed.append(len(out.relations))
         resolved = []
         for span, name in pairs:
             name = _shared_modifier(text, span, name, state.prev_group, seg)
@@ -127,6 +132,20 @@ def _link_sentence(text, sent, values, status, names, out: Linked) -> None:
         if len(pairs) == len(group.spans) and not state.queue:
             group = _Group(group.spans, resolved, group.respectively)
         state.done(group, kind)
+    _share_list_qualifier(out, state.listed)
+
+
+def _share_list_qualifier(out: Linked, listed: List[int]) -> None:
+    """分别增长6.5%和8%左右: a bound word after the last value of a list covers every value."""
+    if len(listed) < 2:
+        return
+    last = out.relations[listed[-1]].qualifier
+    if last == "exact":
+        return
+    for i in listed[:-1]:
+        if out.relations[i].qualifier == "exact":
+            out.relations[i] = out.relations[i]._replace(qualifier=last)
+    listed.clear()
 
 
 class _State:
@@ -140,12 +159,13 @@ class _State:
         self.clause_groups: List[_Group] = []
         self.prev_clause_groups: List[_Group] = []  # for 分别 over the previous clause
         self.queue: List[tuple] = []  # (span, name) pairs still to hand out under 分别
+        self.listed: List[int] = []  # relations of the current 分别 list, by index
 
     def new_clause(self, index: int, start: int) -> None:
         if self.clause_groups:
             self.prev_clause_groups = self.clause_groups
         self.clause, self.prev_end, self.prev_kind = index, start, None
-        self.clause_groups, self.queue = [], []
+        self.clause_groups, self.queue, self.listed = [], [], []
 
     def done(self, group: _Group, kind: str) -> None:
         self.prev_group, self.prev_kind = group, kind
@@ -170,7 +190,7 @@ def _find_group(text, sent, v, seg, seg_start, residual, coordinate, names, stat
         return None
     if state.queue:
         span, name = state.queue.pop(0)
-        return _Group([span], [name])
+        return _Group([span], [name], True)
     if _is_count(text, v) and not seg.strip(" 、"):
         group = _indicator_after(text, v, sent, "")
         if group is not None:
@@ -179,19 +199,13 @@ def _find_group(text, sent, v, seg, seg_start, residual, coordinate, names, stat
     if respectively and state.prev_clause_groups:
         state.queue = [(s, n) for g in state.prev_clause_groups for s, n in zip(g.spans, g.names)]
         span, name = state.queue.pop(0)
-        return _Group([span], [name])
-    if state.prev_group is not None:
-        return state.prev_group
-    if state.prev_clause_groups and not seg.strip(" 、"):
-        return None
-    if state.prev_clause_groups:
-        return state.prev_clause_groups[-1]
-    return None
+        return _Group([span], [name], True)
+    return state.prev_group
 
 
 def _verb_prefix(residual: str) -> str:
     """The defining verb that ends the text before a count (新建500个… -> 新建)."""
-    m = re.search(f"(?:{_alternation(cues()['defining_verbs'])})$", residual.strip(" 、"))
+    m = cues()["re_defining_end"].search(residual.strip(" 、"))
     return m.group(0) if m else ""
 
 
@@ -241,6 +255,8 @@ def _peel(seg: str):
             break
     if "分别" in seg:
         respectively = True
+    if s.strip(" 、") in ("和", "及", "与", "以及"):
+        s = ""  # 6.5%和8%: the next value of a list
     return kind, qualifier, s, respectively
 
 
@@ -302,7 +318,7 @@ def _indicator_before(text: str, start: int, end: int, names: Sequence[Span], co
                 return _Group([Span(start + len(seg) - len(verb), start + len(seg), "INDICATOR")], [verb])  # 投入5.7亿元
             return None
         return _AFTER
-    if _is_count(text, value) and len(phrase) <= 3 and cut > 0 and seg[cut - 1] == "、":
+    if _is_count(text, value) and len(phrase) <= 3 and cut > 1 and seg[cut - 1] == "、":
         return _AFTER  # 牛渚、佳山、向山、湖西4个重点片区: a list of names, then what they are
     if phrase.startswith("“") and phrase.endswith("”") and phrase.count("“") == 1:
         phrase, cut = phrase[1:-1], cut + 1

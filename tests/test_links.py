@@ -63,3 +63,16 @@ def test_link_targets_carry_canonical_ids_and_numbers():
     res = govie.extract("今年主要预期目标是:规上工业增加值增长8%,一般公共预算收入17.78亿元。")
     assert [(t.indicator_id, t.number, t.unit) for t in res.targets] == [
         ("industry_va", 8.0, "%"), ("fiscal_revenue", 1778000000.0, "元")]
+
+
+def test_link_bound_after_last_value_covers_the_list():
+    got = records("今年城镇和农村居民人均可支配收入分别增长6.5%和8%左右。")
+    assert [(r[1], r[4], r[5]) for r in got] == [
+        ("6.5%", "approx", "城镇居民人均可支配收入"), ("8%", "approx", "农村居民人均可支配收入")]
+
+
+def test_link_respectively_over_the_previous_clause():
+    got = records("过去一年,清查各类单位8824户、个体户16185户,较“四经普”分别增长25.4%、58.3%。")
+    assert [(r[0], r[1], r[2]) for r in got] == [
+        ("各类单位", "8824户", "level"), ("个体户", "16185户", "level"),
+        ("各类单位", "25.4%", "growth"), ("个体户", "58.3%", "growth")]
