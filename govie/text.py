@@ -24,10 +24,11 @@ _SPECIAL = re.compile(
     r"(?P<block><(?P<tag>script|style)\b[^>]*>.*?</(?P=tag)\s*>)"
     r"|(?P<html><!--.*?-->|</?[A-Za-z][A-Za-z0-9:-]*(?:\s[^<>]{0,500})?/?>)"
     r"|(?P<ent>&(?:#\d{1,7}|#[xX][0-9A-Fa-f]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});)"
-    r"|(?P<drop>[\r\u200b\u200c\u200d\u2060\ufeff\u00ad])",
+    r"|(?P<drop>[\r\u200b\u200c\u200d\u2060\ufeff\u00ad])"
+    r"|(?P<esc>(?:\\r)?\\n|\\r)",  # line breaks escaped as text by spreadsheet exports: \r\n
     re.S | re.I,
 )
-_HAS_SPECIAL = re.compile(r"[<&\r\u200b\u200c\u200d\u2060\ufeff\u00ad]")
+_HAS_SPECIAL = re.compile(r"[<&\r\u200b\u200c\u200d\u2060\ufeff\u00ad]|\\[rn]")
 
 _SENTENCE_END = re.compile(r"[。!?;\n]+|\.(?!\d)(?=\s|$)")
 
@@ -108,6 +109,8 @@ _BLOCK_TAGS = re.compile(r"</?(?:p|div|br|tr|li|h[1-6]|table|section|article)\b"
 
 
 def _replacement(m: re.Match) -> str:
+    if m.group("esc"):
+        return "\n"
     if m.group("ent"):
         rep = html.unescape(m.group("ent"))
         return rep if rep != m.group("ent") else m.group("ent")

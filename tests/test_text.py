@@ -39,3 +39,11 @@ def test_normalise_entity_maps_to_whole_original_span():
 def test_split_sentences_on_stops_and_lines():
     text = "第一句。第二句;第三句\n第四句"
     assert [text[s.start:s.end] for s in split_sentences(text)] == ["第一句。", "第二句;", "第三句", "第四句"]
+
+
+def test_normalise_escaped_line_breaks_become_lines():
+    original = "一、回顾\\r\\n固定资产投资增长7%\\n完"
+    norm = normalise(original)
+    assert norm.text == "一、回顾\n固定资产投资增长7%\n完"
+    i = norm.text.index("\n")
+    assert original[slice(*norm.to_original(i, i + 1))] == "\\r\\n"
