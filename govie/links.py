@@ -19,7 +19,7 @@ from functools import lru_cache
 from typing import List, NamedTuple, Optional, Sequence
 
 from ._data import DATA_DIR
-from .quantities import Span, unit_kind
+from .quantities import Span, is_count
 from .text import Sentence
 
 
@@ -185,13 +185,13 @@ def _find_group(text, sent, v, seg, seg_start, residual, coordinate, names, stat
             return None
         if found is not _AFTER:
             return found
-        if _is_count(text, v):
+        if is_count(text, v):
             return _indicator_after(text, v, sent, _verb_prefix(residual))
         return None
     if state.queue:
         span, name = state.queue.pop(0)
         return _Group([span], [name], True)
-    if _is_count(text, v) and not seg.strip(" 、"):
+    if is_count(text, v) and not seg.strip(" 、"):
         group = _indicator_after(text, v, sent, "")
         if group is not None:
             return group
@@ -312,13 +312,13 @@ def _indicator_before(text: str, start: int, end: int, names: Sequence[Span], co
     while phrase and phrase[0] in " 、的":
         phrase, cut = phrase[1:], cut + 1
     if not phrase or phrase in c["verb_set"] or c["re_defining"].fullmatch(phrase):
-        if not _is_count(text, value):
+        if not is_count(text, value):
             verb = next((w for w in c["money_verbs"] if seg.endswith(w)), None)
             if verb:
                 return _Group([Span(start + len(seg) - len(verb), start + len(seg), "INDICATOR")], [verb])  # 投入5.7亿元
             return None
         return _AFTER
-    if _is_count(text, value) and len(phrase) <= 3 and cut > 1 and seg[cut - 1] == "、":
+    if is_count(text, value) and len(phrase) <= 3 and cut > 1 and seg[cut - 1] == "、":
         return _AFTER  # 牛渚、佳山、向山、湖西4个重点片区: a list of names, then what they are
     if phrase.startswith("“") and phrase.endswith("”") and phrase.count("“") == 1:
         phrase, cut = phrase[1:-1], cut + 1
@@ -332,9 +332,6 @@ def _indicator_before(text: str, start: int, end: int, names: Sequence[Span], co
 
 _CJK_PUNCT = re.compile(r"[,;:。!?、“”()]")
 
-
-def _is_count(text: str, value: Span) -> bool:
-    return value.label == "AMOUNT" and unit_kind(text[value.start:value.end]) == "count"
 
 
 def _coordinated(text: str, start: int, end: int, respectively: bool) -> _Group:

@@ -69,17 +69,20 @@ class Extractor:
             raise ValueError(f"n_process must be a positive int or -1 (all cores), got {n_process!r}")
         if n_process == -1:
             n_process = os.cpu_count() or 1
-        items = docs
+        results = self._results(docs, batch_size, n_process)
         if progress:
             from tqdm.auto import tqdm
-            items = tqdm(docs, unit="doc", desc="govie")
+            results = tqdm(results, total=len(docs) if hasattr(docs, "__len__") else None, unit="doc", desc="govie")
+        return results  # arguments are checked now, documents processed lazily
+
+    def _results(self, docs: Iterable[Doc], batch_size: int, n_process: int) -> Iterator[Result]:
         if n_process == 1:
-            for doc in items:
+            for doc in docs:
                 yield self._safe_extract(doc)
             return
         with ProcessPoolExecutor(max_workers=n_process, initializer=_init_worker,
                                  initargs=(self.meta, self.path)) as pool:
-            yield from pool.map(_worker_extract, items, chunksize=batch_size)
+            yield from pool.map(_worker_extract, docs, chunksize=batch_size)
 
     def _safe_extract(self, doc: Doc) -> Result:
         text, kwargs = _unpack(doc)

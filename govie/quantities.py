@@ -84,7 +84,7 @@ _STRUCTURE_AFTER = re.compile(r"方面|大类|大板块|个字")
 
 def is_threshold(text: str, span: Span) -> bool:
     """A value that defines a counted set (固投5亿元以上重大项目) rather than stating one."""
-    if span.label == "PERCENT" or _is_count(text[span.start:span.end]):
+    if span.label == "PERCENT" or is_count(text, span):
         return False  # 引进2个以上高层次人才团队: a count with a bound, not a threshold
     return bool(_THRESHOLD_AFTER.match(text, span.end, span.end + 4) or _THRESHOLD_NOUN.match(text, span.end))
 
@@ -95,8 +95,9 @@ def unit_kind(value: str) -> str:
     return units().get(m.group(0), ("", 0, "", ""))[3] if m else ""
 
 
-def _is_count(value: str) -> bool:
-    return unit_kind(value) == "count"
+def is_count(text: str, span: Span) -> bool:
+    """True for an AMOUNT counted in pieces (38个, 16家), not money or area."""
+    return span.label == "AMOUNT" and unit_kind(text[span.start:span.end]) == "count"
 
 
 def _in_name(text: str, span: Span) -> bool:

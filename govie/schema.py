@@ -14,6 +14,12 @@ VALUE_LABELS = ("AMOUNT", "PERCENT")
 RELATION_TYPES = ("level", "growth", "decline")
 STATUSES = ("target", "actual")
 QUALIFIERS = ("exact", "approx", "min", "max")
+# Columns of Target.to_row, in order (govie.to_dataframe adds doc_id in front).
+TARGET_ROW_FIELDS = (
+    "region", "year", "indicator_id", "indicator_name", "indicator_text", "type", "status",
+    "qualifier", "number", "number_high", "unit", "value_text", "value_start", "value_end",
+    "indicator_start", "indicator_end", "sentence",
+)
 
 
 @dataclass(frozen=True, order=True)

@@ -3,8 +3,7 @@ from __future__ import annotations
 
 from typing import Iterable
 
-from .schema import Result
-
+from .schema import TARGET_ROW_FIELDS, Result
 
 
 def to_dataframe(results: Iterable[Result] | Result):
@@ -24,12 +23,5 @@ def to_dataframe(results: Iterable[Result] | Result):
         doc_id = res.id if res.id is not None else i
         for t in res.targets:
             rows.append({"doc_id": doc_id, **t.to_row()})
-    columns = ["doc_id"] + list(_ROW_KEYS)
-    return pd.DataFrame(rows, columns=columns)
+    return pd.DataFrame(rows, columns=["doc_id", *TARGET_ROW_FIELDS])
 
-
-_ROW_KEYS = (
-    "region", "year", "indicator_id", "indicator_name", "indicator_text", "type", "status",
-    "qualifier", "number", "number_high", "unit", "value_text", "value_start", "value_end",
-    "indicator_start", "indicator_end", "sentence",
-)

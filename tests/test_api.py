@@ -89,3 +89,14 @@ def test_api_load_format_mismatch_is_a_clear_error(tmp_path):
     (tmp_path / "meta.json").write_text('{"name": "x", "format": 99}', encoding="utf-8")
     with pytest.raises(govie.ModelLoadError, match="format"):
         govie.load(tmp_path)
+
+
+def test_api_target_row_fields_match_dataframe_columns():
+    t = govie.extract(TEXT).targets[0]
+    assert tuple(t.to_row()) == govie.schema.TARGET_ROW_FIELDS
+
+
+@pytest.mark.parametrize("kwargs", [{"batch_size": 0}, {"n_process": 0}, {"n_process": "2"}])
+def test_api_extract_many_checks_arguments_eagerly(kwargs):
+    with pytest.raises(ValueError):
+        govie.extract_many(["GDP增长5%。"], **kwargs)

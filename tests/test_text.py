@@ -19,12 +19,10 @@ def test_normalise_folds_and_cleans(original, expected):
     assert normalise(original).text.strip() == expected
 
 
-@pytest.mark.parametrize("original,expected", MAP_CASES)
+@pytest.mark.parametrize("original,expected", [c for c in MAP_CASES if "%" in c[1]])
 def test_normalise_maps_spans_back_to_original(original, expected):
     norm = normalise(original)
-    i = norm.text.find("6%") if "6%" in norm.text else norm.text.find("7%")
-    if i < 0:
-        pytest.skip("no value in this case")
+    i = norm.text.rindex("%") - 1
     start, end = norm.to_original(i, i + 2)
     assert original[start:end].replace("６", "6").replace("％", "%") in ("6%", "7%")
 
