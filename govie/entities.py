@@ -4,13 +4,14 @@ release add context.
 """
 from __future__ import annotations
 
+import json
 import re
 from functools import lru_cache
 from typing import Dict, List, Optional, Sequence, Tuple
 
 import ahocorasick
 
-from ._data import read_lines, read_tsv
+from ._data import DATA_DIR, read_lines, read_tsv
 from .quantities import Span
 
 LEVEL_RANK = {"province": 0, "city": 1, "county": 2, "township": 3}
@@ -185,28 +186,30 @@ def _enterprise_automaton():
 
 
 _NAME_CHAR = r"[\u4e00-\u9fffA-Za-z0-9·]"
-_STOP = "的和与及或等在为是了将把被对从向中上下年月日个项家全各省市区县镇乡村新老大小多重点主导龙头骨干优质规上限上该此其共"
-_VERBS = re.compile(
-    r"(?:引进|推动|支持|依托|服务|推进|培育|引导|鼓励|加快|实施|建设|打造|新建|建成|开工|签约|落户|入驻|投产|"
-    r"达产|扶持|帮助|发挥|围绕|聚焦|做大|做强|壮大|组建|成立|联合|携手|牵头|协调|促成|招引|引入|吸引|完成|实现|"
-    r"获批|获评|入选|认定|助力|推出|举办|召开|开展|启动|加强|提升|带动|形成|包括|以及|其中|如|像|与|同|和|及|、)$")
 
-_ENTERPRISE = re.compile(
-    rf"(?P<name>{_NAME_CHAR}{{2,8}}?)(?P<suffix>股份有限公司|有限责任公司|有限公司|集团有限公司|集团公司|集团|控股|"
-    r"科技|电子|新材料|药业|制药|化工|食品|能源|光电|实业|建材|铝业|磁业|储能|饲料|涂料|润滑油|高分子|电器|机械|"
-    r"汽车零部件|智能|生物|医药|纺织|服饰|钢铁|特冶|环保|物流|置业|建工|重工|光伏)(?![\u4e00-\u9fff]{0,1}(?:产业|行业|企业|领域|创新|园|城|小镇|项目|基地|中心|成果|人才|服务|赋能|水平|发展|化|型|体系|平台|资源|应用|装备|产品))"
-)
-_GENERIC_PREFIX = re.compile(r"^(?:[\u4e00-\u9fff]{0,2}(?:高新|新兴|现代|先进|传统|战略|数字|绿色|国有|民营|骨干|重点|优势|特色|省级|市级|国家|全国|全省|全市|区属|市属|县属|地方|平台|科技|信息|人工|医疗|健康|文化|旅游|农业|工业|产业|新型|节能|清洁|可再生|生物|化学|电子|通信))")
 
-_PROJECT = re.compile(
-    rf"(?P<name>“[^”]{{1,16}}”{_NAME_CHAR}{{0,6}}?|{_NAME_CHAR}{{2,14}}?)"
-    r"(?P<suffix>项目|工程|产业园|科技园|创业园|工业园|物流园|小镇|综合体|基地|母基金|产业基金|引导基金|大厦|市集|"
-    r"[一二三四五六]期|二三期|片区|新村|花园|公园|游园|水库|泵站|大道|中心)(?![\u4e00-\u9fff]?(?:建设|企业|单位|领域|体系|功能|经济|平台|率))"
-)
-_PROJECT_GENERIC = re.compile(
-    r"^(?:重点|重大|民生|各类|一批|新建|在建|续建|储备|招商|产业|基础设施|城乡|供水|污水|污水处理|老旧小区|城市更新|"
-    r"标准化|乡村振兴|示范|民生实事|政府投资|社会投资|产业化|数字化|智能化|技改|技术改造|亿元以上|市级|省级|国家级|区级|"
-    r"水利|交通|能源|生态|环保|文旅|教育|医疗|卫生|养老|保障|安置|棚改|农村|城市|道路|管网|绿化|亮化|美化|一体化)+$")
+def _alt(words) -> str:
+    return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+
+
+@lru_cache(maxsize=1)
+def _patterns() -> dict:
+    """Compiled name patterns from govie/data/name_patterns.json."""
+    d = json.loads((DATA_DIR / "name_patterns.json").read_text(encoding="utf-8"))
+    return {
+        "stop": set(d["stop_first_chars"]),
+        "verbs": re.compile(f"(?:{_alt(d['name_verbs'])})$"),
+        "verbs_any": re.compile(_alt(d["name_verbs"])),
+        "enterprise": re.compile(
+            rf"(?P<name>{_NAME_CHAR}{{2,8}}?)(?P<suffix>{_alt(d['enterprise_suffixes'])})"
+            rf"(?![\u4e00-\u9fff]?(?:{_alt(d['enterprise_not_followed_by'])}))"),
+        "enterprise_generic": re.compile(rf"^[\u4e00-\u9fff]{{0,2}}(?:{_alt(d['enterprise_generic_heads'])})"),
+        "project": re.compile(
+            rf"(?P<name>“[^”]{{1,16}}”{_NAME_CHAR}{{0,6}}?|{_NAME_CHAR}{{2,14}}?)(?P<suffix>{_alt(d['project_suffixes'])})"
+            rf"(?![\u4e00-\u9fff]?(?:{_alt(d['project_not_followed_by'])}))"),
+        "project_generic": re.compile(rf"^(?:{_alt(d['project_generic_words'])})+$"),
+        "listed_enterprise": re.compile(rf"(?:{_alt(d['listed_enterprise_suffixes'])})$"),
+    }
 
 
 def _trim_left(text: str, start: int, end: int) -> int:
@@ -217,7 +220,7 @@ def _trim_left(text: str, start: int, end: int) -> int:
         if seg[i] in "的和与及或等、,;:。“”《》()":
             cut = i + 1
             break
-        if _VERBS.search(seg[: i + 1]) and i + 1 < len(seg):
+        if _patterns()["verbs"].search(seg[: i + 1]) and i + 1 < len(seg):
             cut = i + 1
             break
     return start + cut
@@ -264,11 +267,12 @@ def is_generic(name: str) -> bool:
 def find_enterprises(text: str) -> List[Span]:
     spans = [Span(end - len(name) + 1, end + 1, "ENTERPRISE")
              for end, (name, _, _) in _enterprise_automaton().iter_long(text)]
-    for m in _ENTERPRISE.finditer(text):
+    pat = _patterns()
+    for m in pat["enterprise"].finditer(text):
         start = _trim_left(text, m.start("name"), m.start("suffix"))
         name = trim_function_words(text[start:m.start("suffix")])
         start = m.start("suffix") - len(name)
-        if len(name) < 2 or name[0] in _STOP or _GENERIC_PREFIX.match(name) or is_generic(name):
+        if len(name) < 2 or name[0] in pat["stop"] or pat["enterprise_generic"].match(name) or is_generic(name):
             continue
         spans.append(Span(start, m.end(), "ENTERPRISE"))
     return spans
@@ -276,11 +280,12 @@ def find_enterprises(text: str) -> List[Span]:
 
 def find_projects(text: str) -> List[Span]:
     spans = []
-    for m in _PROJECT.finditer(text):
+    pat = _patterns()
+    for m in pat["project"].finditer(text):
         start = _trim_left(text, m.start("name"), m.start("suffix"))
         name = trim_function_words(text[start:m.start("suffix")])
         start = m.start("suffix") - len(name)
-        if len(name) < 2 or _PROJECT_GENERIC.match(name) or name[:1] in _STOP or is_generic(name):
+        if len(name) < 2 or pat["project_generic"].match(name) or name[0] in pat["stop"] or is_generic(name):
             continue
         if re.search(r"\d+(?:个|家|项|亿|万)", name):
             continue
@@ -292,7 +297,6 @@ _LIST_ITEM = r"[\u4e00-\u9fffA-Za-z0-9()“”]{2,14}"
 _NAME_LIST = re.compile(
     rf"(?P<items>{_LIST_ITEM}(?:、{_LIST_ITEM}){{0,8}})等(?:\d+|[一二两三四五六七八九十]+)?(?:家|个|批)?"
     r"(?P<kind>(?:骨干|重点|龙头|头部|链主|优质|规上|工业|科技型|高新技术)?企业|(?:重点|重大|产业|优质)?项目)")
-_ENTERPRISE_SUFFIX = re.compile(r"(?:公司|集团|控股|科技|电子|新材料|药业|制药|化工|食品|能源|光电|实业|建材|股份)$")
 
 
 def find_listed_names(text: str) -> List[Span]:
@@ -309,7 +313,8 @@ def find_listed_names(text: str) -> List[Span]:
             pos += len(item) + 1
             if len(name) < 2 or is_generic(name) or re.search(r"\d", name):
                 continue
-            if m.group("kind").endswith("企业") or _ENTERPRISE_SUFFIX.search(name) or _is_listed_company(name):
+            if m.group("kind").endswith("企业") or _patterns()["listed_enterprise"].search(name) \
+                    or _is_listed_company(name):
                 label = "ENTERPRISE"
             else:
                 label = "PROJECT"
@@ -323,12 +328,9 @@ def _is_listed_company(name: str) -> bool:
 
 def _strip_to_last_verb(item: str) -> str:
     m = None
-    for m in _VERBS_ANY.finditer(item):
+    for m in _patterns()["verbs_any"].finditer(item):
         pass
     return item[m.end():] if m and m.end() < len(item) - 1 else item
-
-
-_VERBS_ANY = re.compile(_VERBS.pattern[:-1])
 
 
 def find_names(text: str, region: Optional[str] = None, taken: Sequence[Span] = ()) -> List[Span]:

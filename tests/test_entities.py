@@ -1,0 +1,57 @@
+"""Names: DISTRICT from the gazetteer, ENTERPRISE and PROJECT from lists and patterns."""
+import pytest
+
+from govie.entities import find_names, is_generic, resolve_region, trim_function_words
+
+
+def names(text, region=None):
+    return [(text[s.start:s.end], s.label) for s in find_names(text, region=region)]
+
+
+def test_entities_full_path_is_one_district():
+    assert ("安徽省马鞍山市雨山区", "DISTRICT") in names("安徽省马鞍山市雨山区政府工作报告")
+
+
+def test_entities_development_zone_joins_its_district():
+    assert ("雨山经开区", "DISTRICT") in names("雨山经开区蝉联全省十强园区", region="安徽省马鞍山市雨山区")
+
+
+def test_entities_county_short_form_only_for_own_region():
+    text = "推动雨山高质量发展"
+    assert ("雨山", "DISTRICT") in names(text, region="安徽省马鞍山市雨山区")
+    assert ("雨山", "DISTRICT") not in names(text)
+
+
+@pytest.mark.parametrize("text", ["开发区体制改革", "抓好重大创新平台建设", "长治久安", "示范镇2个"])
+def test_entities_no_district_in_common_words(text):
+    assert [n for n in names(text) if n[1] == "DISTRICT"] == []
+
+
+def test_entities_listed_names_before_deng_qiye():
+    got = names("支持华美、泰达新材料等企业扩产")
+    assert ("华美", "ENTERPRISE") in got and ("泰达新材料", "ENTERPRISE") in got
+
+
+def test_entities_enterprise_suffix_trims_leading_verb():
+    assert ("国药控股", "ENTERPRISE") in names("确保国药控股扩大产能")
+
+
+def test_entities_generic_project_is_not_tagged():
+    assert [n for n in names("实施污水处理工程和重点项目") if n[1] == "PROJECT"] == []
+
+
+def test_entities_named_project_is_tagged():
+    assert ("图灵小镇", "PROJECT") in names("加快建设图灵小镇")
+
+
+def test_entities_resolve_region_gives_full_path():
+    assert resolve_region("点军区") == "湖北省宜昌市点军区"
+
+
+@pytest.mark.parametrize("name,generic", [("重点项目", True), ("污水处理", True), ("图灵", False)])
+def test_entities_is_generic(name, generic):
+    assert is_generic(name) is generic
+
+
+def test_entities_trim_function_words():
+    assert trim_function_words("积极引导华茂") == "华茂"
