@@ -56,16 +56,16 @@ def _region(head: str) -> Optional[str]:
 
 # ----------------------------------------------------------------- sections and status
 
-_REVIEW_HEAD = re.compile(
+HEADING_MAX = 30  # a section heading is a short line without commas
+_REVIEW_HEADING = re.compile(
     r"^\s*(?:[一二三四五六七八九十]+、|\d+[.、])?\s*(?:(?:19|20)\d{2}年|过去\S{0,3}年|本届政府|\S{0,4}年来)?"
-    r"\S{0,6}(?:工作回顾|回顾)"
-    r"|^.{0,8}?(?:即将)?过去的?(?:一|五)年|^.{0,8}?(?:一年来|五年来|去年|这一年)"
-)
-_PLAN_HEAD = re.compile(
+    r"\S{0,6}(?:工作回顾|回顾)")
+_PLAN_HEADING = re.compile(
     r"^\s*(?:[一二三四五六七八九十]+、|\d+[.、])?\s*(?:(?:19|20)\d{2}年|今年|明年|新的一年|今后五年)\S{0,8}"
-    r"(?:工作安排|工作任务|重点工作|主要任务|总体要求|预期目标|目标任务|政府工作|工作)"
-    r"|^.{0,8}?(?:今年|明年|新的一年)[,，是]"
-)
+    r"(?:工作安排|工作任务|重点工作|主要任务|总体要求|预期目标|目标任务|政府工作|工作)")
+# Phrases that open a part of the report inside running text.
+_REVIEW_OPENING = re.compile(r"^.{0,8}?(?:即将)?过去的?(?:一|五)年|^.{0,8}?(?:一年来|五年来|去年|这一年)")
+_PLAN_OPENING = re.compile(r"^.{0,8}?(?:今年|明年|新的一年)[,，是]|(?:19|20)\d{2}年(?:的)?(?:工作安排|重点工作任务)")
 _TARGET_CUE = re.compile(r"预期目标|目标是|力争|确保|计划|争取|努力|将|要|突破|达到\S{0,4}目标|今年|明年|新的一年")
 _ACTUAL_CUE = re.compile(r"预计全年|预计\S{0,6}全年|过去一年|去年|一年来|累计完成|已完成|完成了")
 
@@ -81,9 +81,10 @@ def sentence_statuses(text: str, sentences: List[Sentence]) -> List[str]:
     out = []
     for s in sentences:
         sent = text[s.start:s.end]
-        if _REVIEW_HEAD.search(sent):
+        heading = len(sent.strip()) <= HEADING_MAX and not re.search(r"[,;。]", sent)
+        if _REVIEW_OPENING.search(sent) or heading and _REVIEW_HEADING.search(sent):
             mode = "actual"
-        elif _PLAN_HEAD.search(sent):
+        elif _PLAN_OPENING.search(sent) or heading and _PLAN_HEADING.search(sent):
             mode = "target"
         if _ACTUAL_CUE.search(sent):
             out.append("actual")

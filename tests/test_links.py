@@ -76,3 +76,8 @@ def test_link_respectively_over_the_previous_clause():
     assert [(r[0], r[1], r[2]) for r in got] == [
         ("各类单位", "8824户", "level"), ("个体户", "16185户", "level"),
         ("各类单位", "25.4%", "growth"), ("个体户", "58.3%", "growth")]
+
+
+def test_link_sentence_opening_with_a_year_is_not_a_plan_heading():
+    text = "2004年工作回顾\n2004年,是全县各项工作卓有成效的一年。\n全县生产总值完成39.6亿元,增长15.2%。"
+    assert {r[3] for r in records(text)} == {"actual"}
