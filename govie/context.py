@@ -65,7 +65,9 @@ _PLAN_HEADING = re.compile(
     r"(?:工作安排|工作任务|重点工作|主要任务|总体要求|预期目标|目标任务|政府工作|工作)")
 # Phrases that open a part of the report inside running text.
 _REVIEW_OPENING = re.compile(r"^.{0,8}?(?:即将)?过去的?(?:一|五)年|^.{0,8}?(?:一年来|五年来|去年|这一年)")
-_PLAN_OPENING = re.compile(r"^.{0,8}?(?:今年|明年|新的一年)[,，是]|^.{0,8}?(?:未来|今后)五年|(?:19|20)\d{2}年(?:的)?(?:工作安排|重点工作任务)")
+_PLAN_OPENING = re.compile(r"^.{0,8}?(?:今年|明年|新的一年)[,，是]|^.{0,8}?(?:未来|今后)五年"
+                           r"|(?:预期|主要)目标(?:是|为|建议为|确定为)?[:：]|预期目标是|主要目标是|(?:19|20)\d{2}年(?:的)?(?:工作安排|重点工作任务)")
+_STRONG_TARGET_CUE = re.compile(r"预期目标|主要目标|目标是|力争|努力实现")
 _TARGET_CUE = re.compile(r"预期目标|目标是|力争|确保|计划|争取|努力|将|要|突破|达到\S{0,4}目标|今年|明年|新的一年")
 _ACTUAL_CUE = re.compile(r"预计全年|预计\S{0,6}全年|过去一年|去年|一年来|累计完成|已完成|完成了")
 
@@ -88,6 +90,8 @@ def sentence_statuses(text: str, sentences: List[Sentence]) -> List[str]:
             mode = "target"
         if _ACTUAL_CUE.search(sent):
             out.append("actual")
+        elif _STRONG_TARGET_CUE.search(sent):
+            out.append("target")
         elif mode is None and _TARGET_CUE.search(sent):
             out.append("target")
         elif mode is not None:

@@ -107,8 +107,9 @@ def _link_sentence(text, sent, values, status, names, out: Linked) -> None:
         seg_start = max(state.prev_end, clause_starts[ci])
         seg = text[seg_start:v.start]
         kind, qualifier, residual, respectively = _peel(seg)
-        if not residual.strip(" 、") and kind == "level" and state.prev_kind and seg.strip(" ") in ("、", "和", "及", ""):
-            kind = state.prev_kind  # 分别增长4.8%、6%: the list shares its verb
+        if not residual.strip(" 、") and kind == "level" and state.prev_kind and (
+                seg.strip(" ") in ("、", "和", "及", "") or state.prev_label == v.label):
+            kind = state.prev_kind  # 分别增长4.8%、6% / 增长7.5%,力争达到8%: the list shares its verb
         qualifier = _qualifier_after(text, v) or qualifier or _inner_qualifier(text, v) or "exact"
         state.prev_end = v.end + _bound_after_len(text, v)
         group = _find_group(text, sent, v, seg, seg_start, residual, respectively or kind != "level", names, state)
@@ -131,7 +132,7 @@ def _link_sentence(text, sent, values, status, names, out: Linked) -> None:
             out.relations.append(Relation(v, span, kind, status, qualifier, name))
         if len(pairs) == len(group.spans) and not state.queue:
             group = _Group(group.spans, resolved, group.respectively)
-        state.done(group, kind)
+        state.done(group, kind, v.label)
     _share_list_qualifier(out, state.listed)
 
 
@@ -156,6 +157,7 @@ class _State:
         self.prev_end = 0
         self.prev_group: Optional[_Group] = None  # indicators of the previous value
         self.prev_kind: Optional[str] = None
+        self.prev_label: Optional[str] = None
         self.clause_groups: List[_Group] = []
         self.prev_clause_groups: List[_Group] = []  # for 分别 over the previous clause
         self.queue: List[tuple] = []  # (span, name) pairs still to hand out under 分别
@@ -164,11 +166,11 @@ class _State:
     def new_clause(self, index: int, start: int) -> None:
         if self.clause_groups:
             self.prev_clause_groups = self.clause_groups
-        self.clause, self.prev_end, self.prev_kind = index, start, None
+        self.clause, self.prev_end = index, start
         self.clause_groups, self.queue, self.listed = [], [], []
 
-    def done(self, group: _Group, kind: str) -> None:
-        self.prev_group, self.prev_kind = group, kind
+    def done(self, group: _Group, kind: str, label: str) -> None:
+        self.prev_group, self.prev_kind, self.prev_label = group, kind, label
         self.clause_groups.append(group)
 
 

@@ -81,3 +81,10 @@ def test_link_respectively_over_the_previous_clause():
 def test_link_sentence_opening_with_a_year_is_not_a_plan_heading():
     text = "2004年工作回顾\n2004年,是全县各项工作卓有成效的一年。\n全县生产总值完成39.6亿元,增长15.2%。"
     assert {r[3] for r in records(text)} == {"actual"}
+
+
+def test_link_target_list_after_review_switches_status_and_keeps_growth():
+    text = "一、2019年工作回顾\n地区生产总值增长6%。\n主要预期目标是:地区生产总值增长7.5%,力争达到8%;工业增加值增长6.8%。"
+    assert [(r[1], r[2], r[3]) for r in records(text)] == [
+        ("6%", "growth", "actual"), ("7.5%", "growth", "target"), ("8%", "growth", "target"),
+        ("6.8%", "growth", "target")]
