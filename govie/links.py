@@ -71,7 +71,7 @@ def cues() -> dict:
 
 
 _CLAUSE_END = re.compile(r"[,;:]")
-_POST_STOP = re.compile(r"[,;:。!?、()]|等|的|(?:增长|下降|达到|实现|完成|分别|作用|共计|合计|总计)|(?:达|为|共|约|近|超)(?=\d)|\d")
+_POST_STOP = re.compile(r"[,;:。!?、()]|等|的|(?:增长|下降|达到|实现|完成|分别|作用|共计|合计|总计)|(?:达|为|共|约|近|超|和|及|与|、)(?=\d)|\d")
 _CJK = re.compile(r"[\u4e00-\u9fff“]")
 MAX_INDICATOR = 24
 
@@ -115,6 +115,8 @@ def _link_sentence(text, sent, values, status, names, out: Linked) -> None:
         group = _find_group(text, sent, v, seg, seg_start, residual, respectively or kind != "level", names, state)
         if group is None:
             continue
+        if group.spans[-1].start >= v.end:  # the indicator followed the value: the next one starts after it
+            state.prev_end = max(state.prev_end, group.spans[-1].end)
         if group.respectively and len(group.names) > 1:
             # 城镇和农村居民人均可支配收入分别增长4.8%、6%: the first name now, the rest to follow
             spans = group.spans * len(group.names) if len(group.spans) == 1 else group.spans
@@ -193,7 +195,7 @@ def _find_group(text, sent, v, seg, seg_start, residual, coordinate, names, stat
     if state.queue:
         span, name = state.queue.pop(0)
         return _Group([span], [name], True)
-    if is_count(text, v) and not seg.strip(" 、"):
+    if is_count(text, v) and seg.strip(" 、") in ("", "和", "及", "与", "以及"):
         group = _indicator_after(text, v, sent, "")
         if group is not None:
             return group

@@ -88,3 +88,11 @@ def test_link_target_list_after_review_switches_status_and_keeps_growth():
     assert [(r[1], r[2], r[3]) for r in records(text)] == [
         ("6%", "growth", "actual"), ("7.5%", "growth", "target"), ("8%", "growth", "target"),
         ("6.8%", "growth", "target")]
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("过去一年,信访积案数量由47宗降至3宗。", [("信访积案数量", "47宗"), ("信访积案数量", "3宗")]),
+    ("全面推进38家农贸市场和39家百货商场改造。", [("农贸市场", "38家"), ("百货商场改造", "39家")]),
+])
+def test_link_from_to_and_counted_lists(text, expected):
+    assert [(r[0], r[1]) for r in records(text)] == expected
