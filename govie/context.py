@@ -10,11 +10,13 @@ from .text import Sentence
 
 HEAD_CHARS = 1500  # title lines and the opening stand in the first characters
 
-_TITLE_YEAR = re.compile(r"((?:19|20)\d{2})\s*年\s*(?:政府|人民政府|区政府|县政府|市政府|省政府|ZF)?工作报告")
-_DELIVERED = re.compile(r"((?:19|20)\d{2})\s*年\s*(\d{1,2})\s*月\s*\d{1,2}\s*日\s*在")
+_TITLE_YEAR = re.compile(r"((?:19|20)\d{2})\s*年\s*[^\s,。]{0,12}?(?:政府|ZF)?工作报告")
+_DELIVERED = re.compile(r"((?:19|20)\d{2})\s*年\s*(\d{1,2})\s*月\s*\d{1,2}\s*日")
 _PLAN_YEAR = re.compile(r"((?:19|20)\d{2})\s*年(?:的)?(?:工作安排|重点工作|工作任务|主要(?:预期)?目标|政府工作)")
 _REVIEW_YEAR = re.compile(r"((?:19|20)\d{2})\s*年(?:的)?工作回顾")
-_CONGRESS = re.compile(r"在\s*(\S{2,20}?)第\S{1,4}届人民代表大会")
+_CONGRESS = re.compile(r"在\s*(\S{2,20}?)\s*第\s*\S{1,4}\s*届")
+_NATIONAL = re.compile(r"国务院总理|全国人民代表大会第\S{1,3}次会议上|我代表国务院")
+_ON_BEHALF = re.compile(r"代表\s*(\S{2,20}?)\s*(?:人民政府|政府|管理委员会|管委会)")
 _REPORT_OF = re.compile(r"(\S{2,20}?)(?:人民政府|政府)?\s*(?:(?:19|20)\d{2}\s*年)?\s*政府工作报告")
 
 
@@ -27,13 +29,18 @@ def document_context(text: str) -> Tuple[Optional[str], Optional[int]]:
 
 
 def _year(head: str) -> Optional[int]:
+    """The plan year: the delivery date of the congress session (December -> next year), else
+    the title's year, else the year of the plan or review section."""
+    dates = list(_DELIVERED.finditer(head))
+    for m in dates:
+        window = head[max(0, m.start() - 40):m.end() + 40]
+        if "人民代表大会" in window or "人大" in window:
+            return _delivered_year(m)
     m = _TITLE_YEAR.search(head)
     if m:
         return int(m.group(1))
-    m = _DELIVERED.search(head)
-    if m:
-        year, month = int(m.group(1)), int(m.group(2))
-        return year + 1 if month >= 10 else year
+    if dates:
+        return _delivered_year(dates[0])
     m = _PLAN_YEAR.search(head)
     if m:
         return int(m.group(1))
@@ -43,12 +50,19 @@ def _year(head: str) -> Optional[int]:
     return None
 
 
+def _delivered_year(m: re.Match) -> int:
+    year, month = int(m.group(1)), int(m.group(2))
+    return year + 1 if month >= 10 else year
+
+
 def _region(head: str) -> Optional[str]:
     from .entities import resolve_region  # the gazetteer lives with the entity recogniser
 
-    for pattern in (_CONGRESS, _REPORT_OF):
+    if _NATIONAL.search(head):
+        return "全国"
+    for pattern in (_CONGRESS, _ON_BEHALF, _REPORT_OF):
         for m in pattern.finditer(head):
-            region = resolve_region(m.group(1))
+            region = resolve_region(m.group(1), context=head)
             if region:
                 return region
     return None

@@ -84,39 +84,63 @@ def gazetteer() -> Gazetteer:
     return Gazetteer(read_tsv("districts.tsv"))
 
 
-def resolve_region(name: str) -> Optional[str]:
+def resolve_region(name: str, context: str = "") -> Optional[str]:
     """The full path of the deepest division named in ``name`` ('雨山区' -> '安徽省马鞍山市雨山区').
 
-    Ambiguous names (several divisions share them) resolve only if an ancestor is named too;
-    else the name itself is returned. None if no division is named.
+    An ambiguous name (南山区 in Shenzhen and in Hegang) resolves to the candidate whose
+    ancestor is named in ``name`` or, failing that, in ``context``; else the name itself is
+    returned. None if no division is named.
     """
     g = gazetteer()
-    hits = g.find(name)
+    hits = [h for h in g.find(name) if not (h[2] == "full" and len(name[h[0]:h[1]]) <= 2)]
     if not hits:
         return None
     start, end, kind, codes = hits[-1]
+    codes = _topmost(g, codes)
     if len(codes) == 1:
         return g.path(codes[0])
     named = {c for h in hits[:-1] for c in h[3]}
     for code in codes:
-        parent = g.by_code[code]["parent_code"]
-        while parent:
-            if parent in named:
+        if any(a in named for a in _ancestors(g, code)):
+            return g.path(code)
+    for code in codes:
+        for a in _ancestors(g, code):
+            row = g.by_code[a]
+            if row["name"] in context or (row["short"] and row["short"] in context):
                 return g.path(code)
-            parent = g.by_code.get(parent, {}).get("parent_code")
     return name[start:end]
 
 
-def dominant_division(text: str, min_count: int = 2) -> Optional[str]:
-    """The county- or city-level division named most often (full name), as a full path.
+def _ancestors(g: Gazetteer, code: str) -> List[str]:
+    out = []
+    parent = g.by_code[code]["parent_code"]
+    while parent and parent in g.by_code:
+        out.append(parent)
+        parent = g.by_code[parent]["parent_code"]
+    return out
 
-    A fallback for reports whose title does not say whose they are.
+
+def _topmost(g: Gazetteer, codes: List[str]) -> List[str]:
+    """Drop codes whose ancestor is also a candidate (东莞市 the city and its county-level row)."""
+    return [c for c in codes if not any(a in codes for a in _ancestors(g, c))]
+
+
+def dominant_division(text: str, min_count: int = 2) -> Optional[str]:
+    """The province, city or county named most often, as a full path.
+
+    A fallback for reports whose opening does not say whose they are. Counts full names and
+    the short forms of provinces and cities; ties go to the deeper level.
     """
     g = gazetteer()
     counts: Dict[str, int] = {}
     for start, end, kind, codes in g.find(text):
-        if kind == "full" and len(codes) == 1 and g.by_code[codes[0]]["level"] in ("county", "city"):
-            counts[codes[0]] = counts.get(codes[0], 0) + 1
+        name = text[start:end]
+        if len(codes) != 1 or _GENERIC_DIVISION.match(name) or (kind == "full" and len(name) <= 2):
+            continue
+        level = g.by_code[codes[0]]["level"]
+        if level == "township" or (kind == "short" and level == "county"):
+            continue
+        counts[codes[0]] = counts.get(codes[0], 0) + 1
     if not counts:
         return None
     code, n = max(counts.items(), key=lambda kv: (kv[1], LEVEL_RANK[g.by_code[kv[0]]["level"]]))
