@@ -351,10 +351,9 @@ def _is_listed_company(name: str) -> bool:
 
 
 def _strip_to_last_verb(item: str) -> str:
-    m = None
-    for m in _patterns()["verbs_any"].finditer(item):
-        pass
-    return item[m.end():] if m and m.end() < len(item) - 1 else item
+    """支持今麦郎 -> 今麦郎: the text after the last verb, if at least two characters remain."""
+    ends = [m.end() for m in _patterns()["verbs_any"].finditer(item)]
+    return item[ends[-1]:] if ends and ends[-1] < len(item) - 1 else item
 
 
 def find_names(text: str, region: Optional[str] = None, taken: Sequence[Span] = ()) -> List[Span]:
