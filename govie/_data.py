@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import csv
+import re
 from functools import lru_cache
 from pathlib import Path
 
@@ -13,6 +14,11 @@ def read_tsv(name: str) -> tuple:
     """Rows of ``govie/data/<name>`` as a tuple of dicts (header row gives the keys)."""
     with open(DATA_DIR / name, encoding="utf-8", newline="") as fh:
         return tuple(csv.DictReader(fh, delimiter="\t", quoting=csv.QUOTE_NONE))
+
+
+def alternation(words) -> str:
+    """A regex alternation of literal words, longest first (so 亿元 wins over 元)."""
+    return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
 
 
 @lru_cache(maxsize=None)

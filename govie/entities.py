@@ -7,11 +7,11 @@ from __future__ import annotations
 import json
 import re
 from functools import lru_cache
-from typing import Dict, List, Optional, Sequence, Tuple
+from typing import Dict, Iterable, List, Optional, Sequence, Tuple
 
 import ahocorasick
 
-from ._data import DATA_DIR, read_lines, read_tsv
+from ._data import DATA_DIR, alternation, read_lines, read_tsv
 from .quantities import Span
 
 LEVEL_RANK = {"province": 0, "city": 1, "county": 2, "township": 3}
@@ -57,11 +57,10 @@ class Gazetteer:
         hits = [(end - len(name) + 1, end + 1, kind, codes)
                 for end, (name, kind, codes) in self._automaton.iter_long(text)]
         if local is not None:
-            taken = _occupied(hits)
+            taken = Occupancy(Span(s, e, "") for s, e, _, _ in hits)
             for end, (name, kind, codes) in local.iter_long(text):
-                s = end - len(name) + 1
-                if not any(taken.get(i) for i in range(s, end + 1)):
-                    hits.append((s, end + 1, kind, codes))
+                if taken.free(end - len(name) + 1, end + 1):
+                    hits.append((end - len(name) + 1, end + 1, kind, codes))
             hits.sort()
         return hits
 
@@ -73,10 +72,6 @@ def _automaton(entries: dict):
             a.add_word(name, (name, kind, codes))
     a.make_automaton()
     return a
-
-
-def _occupied(hits) -> dict:
-    return {i: True for s, e, _, _ in hits for i in range(s, e)}
 
 
 @lru_cache(maxsize=1)
@@ -165,7 +160,7 @@ _NOT_DISTRICT_AFTER = re.compile(r"^(?:路|大道|街(?!道)|桥|大桥|港|站|
 
 _GENERIC_DIVISION = re.compile(
     rf"^(?:城区|郊区|矿区|新区|市区|林区|特区|农场|林场|牧场|渔场|街道|园区|小城镇|城镇|集镇|管委会|旅游度假区|度假区|风景区|{_ZONE.pattern})$")
-_IDIOM = re.compile(r"长治久安|科技兴安|兴安全|安全")
+_IDIOM = re.compile(r"长治久安|科技兴安|兴安全")
 
 
 def find_districts(text: str, region: Optional[str] = None) -> List[Span]:
@@ -212,27 +207,23 @@ def _enterprise_automaton():
 _NAME_CHAR = r"[\u4e00-\u9fffA-Za-z0-9·]"
 
 
-def _alt(words) -> str:
-    return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
-
-
 @lru_cache(maxsize=1)
 def _patterns() -> dict:
     """Compiled name patterns from govie/data/name_patterns.json."""
     d = json.loads((DATA_DIR / "name_patterns.json").read_text(encoding="utf-8"))
     return {
         "stop": set(d["stop_first_chars"]),
-        "verbs": re.compile(f"(?:{_alt(d['name_verbs'])})$"),
-        "verbs_any": re.compile(_alt(d["name_verbs"])),
+        "verbs": re.compile(f"(?:{alternation(d['name_verbs'])})$"),
+        "verbs_any": re.compile(alternation(d["name_verbs"])),
         "enterprise": re.compile(
-            rf"(?P<name>{_NAME_CHAR}{{2,8}}?)(?P<suffix>{_alt(d['enterprise_suffixes'])})"
-            rf"(?![\u4e00-\u9fff]?(?:{_alt(d['enterprise_not_followed_by'])}))"),
-        "enterprise_generic": re.compile(rf"^[\u4e00-\u9fff]{{0,2}}(?:{_alt(d['enterprise_generic_heads'])})"),
+            rf"(?P<name>{_NAME_CHAR}{{2,8}}?)(?P<suffix>{alternation(d['enterprise_suffixes'])})"
+            rf"(?![\u4e00-\u9fff]?(?:{alternation(d['enterprise_not_followed_by'])}))"),
+        "enterprise_generic": re.compile(rf"^[\u4e00-\u9fff]{{0,2}}(?:{alternation(d['enterprise_generic_heads'])})"),
         "project": re.compile(
-            rf"(?P<name>“[^”]{{1,16}}”{_NAME_CHAR}{{0,6}}?|{_NAME_CHAR}{{2,14}}?)(?P<suffix>{_alt(d['project_suffixes'])})"
-            rf"(?![\u4e00-\u9fff]?(?:{_alt(d['project_not_followed_by'])}))"),
-        "project_generic": re.compile(rf"^(?:{_alt(d['project_generic_words'])})+$"),
-        "listed_enterprise": re.compile(rf"(?:{_alt(d['listed_enterprise_suffixes'])})$"),
+            rf"(?P<name>“[^”]{{1,16}}”{_NAME_CHAR}{{0,6}}?|{_NAME_CHAR}{{2,14}}?)(?P<suffix>{alternation(d['project_suffixes'])})"
+            rf"(?![\u4e00-\u9fff]?(?:{alternation(d['project_not_followed_by'])}))"),
+        "project_generic": re.compile(rf"^(?:{alternation(d['project_generic_words'])})+$"),
+        "listed_enterprise": re.compile(rf"(?:{alternation(d['listed_enterprise_suffixes'])})$"),
     }
 
 
@@ -376,7 +367,7 @@ def find_names(text: str, region: Optional[str] = None, taken: Sequence[Span] = 
 class Occupancy:
     """Character positions taken by earlier spans."""
 
-    def __init__(self, spans: Sequence[Span] = ()):
+    def __init__(self, spans: Iterable[Span] = ()):
         self.pos = bytearray()
         for s in spans:
             self.add(s.start, s.end)

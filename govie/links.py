@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import List, NamedTuple, Optional, Sequence
 
-from ._data import DATA_DIR
+from ._data import DATA_DIR, alternation
 from .quantities import Span, is_count
 from .text import Sentence
 
@@ -47,26 +47,22 @@ class _Group:
     respectively: bool = False
 
 
-def _alternation(words) -> str:
-    return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
-
-
 @lru_cache(maxsize=1)
 def cues() -> dict:
     c = json.loads((DATA_DIR / "link_cues.json").read_text(encoding="utf-8"))
-    c["re_qual_before"] = re.compile(f"(?:{_alternation(c['qualifier_before'])})$")
-    c["re_qual_after"] = re.compile(f"(?:{_alternation(c['qualifier_after'])})")
+    c["re_qual_before"] = re.compile(f"(?:{alternation(c['qualifier_before'])})$")
+    c["re_qual_after"] = re.compile(f"(?:{alternation(c['qualifier_after'])})")
     verbs = c["growth_verbs"] + c["decline_verbs"]
-    c["re_verb"] = re.compile(f"(?P<verb>{_alternation(verbs)})(?:了)?(?P<to>{_alternation(c['to_words'])})?$")
-    c["re_strip"] = re.compile(f"(?:{_alternation(c['strip_before_value'])})$")
-    c["re_cut"] = re.compile(f"(?:{_alternation(c['cut_words'])}|(?<!年度)计划|(?<![中高初平同对相])等(?![级次额])地?"
+    c["re_verb"] = re.compile(f"(?P<verb>{alternation(verbs)})(?:了)?(?P<to>{alternation(c['to_words'])})?$")
+    c["re_strip"] = re.compile(f"(?:{alternation(c['strip_before_value'])})$")
+    c["re_cut"] = re.compile(f"(?:{alternation(c['cut_words'])}|(?<!年度)计划|(?<![中高初平同对相])等(?![级次额])地?"
                             f"|(?:19|20)\\d{{2}}年度?|\\d{{1,2}}月份?|[,;:。!?、])")
-    c["re_light"] = re.compile(f"(?:{_alternation(c['light_verbs'])})+")
-    c["re_defining"] = re.compile(f"(?:{_alternation(c['defining_verbs'])})")
-    c["re_defining_end"] = re.compile(f"(?:{_alternation(c['defining_verbs'])})$")
+    c["re_light"] = re.compile(f"(?:{alternation(c['light_verbs'])})+")
+    c["re_defining"] = re.compile(f"(?:{alternation(c['defining_verbs'])})")
+    c["re_defining_end"] = re.compile(f"(?:{alternation(c['defining_verbs'])})$")
     c["verb_set"] = set(c["light_verbs"]) | set(c["defining_verbs"])
-    c["re_clause_verb"] = re.compile(f"(?:{_alternation(c['clause_verbs'])})")
-    c["re_measure"] = re.compile(f"(?:{_alternation(c['defining_verbs'])})(?=(?:{_alternation(c['measure_words'])})$)")
+    c["re_clause_verb"] = re.compile(f"(?:{alternation(c['clause_verbs'])})")
+    c["re_measure"] = re.compile(f"(?:{alternation(c['defining_verbs'])})(?=(?:{alternation(c['measure_words'])})$)")
     return c
 
 

@@ -17,7 +17,7 @@ from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 from typing import NamedTuple, Optional
 
-from ._data import read_tsv
+from ._data import alternation, read_tsv
 
 CN_DIGITS = "零〇一二两三四五六七八九十百千万亿"
 ARABIC = r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?"
@@ -47,11 +47,11 @@ def magnitudes() -> dict:
 
 def unit_pattern() -> str:
     """Regex alternation of every unit surface, longest first."""
-    return "|".join(re.escape(u) for u in sorted(units(), key=len, reverse=True))
+    return alternation(units())
 
 
 def magnitude_pattern() -> str:
-    return "|".join(re.escape(m) for m in sorted(magnitudes(), key=len, reverse=True))
+    return alternation(magnitudes())
 
 
 @lru_cache(maxsize=1)
@@ -92,7 +92,7 @@ def parse_value(text: str) -> Quantity:
     if m:
         n = to_number(m.group(1))
         return Quantity(float(n), None, "%") if n is not None else NONE
-    m = re.fullmatch(rf"([一二三四五六七八九十])成", s)
+    m = re.fullmatch(r"([一二三四五六七八九十])成", s)
     if m:
         return Quantity(float(to_number(m.group(1)) * 10), None, "%")
     m = _value_re().match(s)
@@ -109,8 +109,4 @@ def parse_value(text: str) -> Quantity:
     elif unit and unit[0] in magnitudes() and unit[1:] in units():  # '万' glued to a unit
         base, factor = units()[unit[1:]][0], magnitudes()[unit[0]] * units()[unit[1:]][1]
     scale *= factor
-    return Quantity(_float(low * scale), _float(high * scale) if high is not None else None, base or None)
-
-
-def _float(d: Decimal) -> float:
-    return float(d)
+    return Quantity(float(low * scale), float(high * scale) if high is not None else None, base or None)

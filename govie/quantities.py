@@ -56,10 +56,8 @@ def find_values(text: str) -> List[Span]:
         span = Span(m.start(), m.end(), "PERCENT" if m.group("pct") is not None else "AMOUNT")
         if is_threshold(text, span) or _in_name(text, span):
             continue
-        if m.group("pct") is not None:
-            spans.append(Span(m.start(), m.end(), "PERCENT"))
-        elif _is_amount(text, m):
-            spans.append(Span(m.start(), m.end(), "AMOUNT"))
+        if span.label == "PERCENT" or _is_amount(text, m):
+            spans.append(span)
     return spans
 
 

@@ -12,7 +12,7 @@ from .text import Normalised
 
 
 def build(text: str, norm: Normalised, relations: List[Relation], entities: Dict[Span, Entity],
-          region: Optional[str] = None, year: Optional[int] = None, sentences=None) -> List[Target]:
+          region: Optional[str] = None, year: Optional[int] = None) -> List[Target]:
     """One Target per relation, in text order of the values."""
     out = []
     for r in relations:
