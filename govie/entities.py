@@ -34,6 +34,7 @@ class Gazetteer:
                 self.township_short.setdefault(r["parent_code"], []).append(r["code"])
         self._automaton = _automaton({**{k: ("short", v) for k, v in self.short.items()},
                                       **{k: ("full", v) for k, v in self.full.items()}})
+        self._local: Dict[str, object] = {}
 
     def path(self, code: str) -> str:
         """Full path name: 340504 -> 安徽省马鞍山市雨山区 (placeholder levels skipped)."""
@@ -47,11 +48,14 @@ class Gazetteer:
         """Short forms of the townships under a region (向山 in a 雨山区 report)."""
         if not region_code:
             return None
+        if region_code in self._local:
+            return self._local[region_code]
         extra = {}
         for code in self.township_short.get(region_code, []):
             row = self.by_code[code]
             extra[row["short"]] = ("short", [code])
-        return _automaton(extra) if extra else None
+        self._local[region_code] = _automaton(extra) if extra else None
+        return self._local[region_code]
 
     def find(self, text: str, local=None) -> List[Tuple[int, int, str, List[str]]]:
         hits = [(end - len(name) + 1, end + 1, kind, codes)
@@ -142,6 +146,7 @@ def dominant_division(text: str, min_count: int = 2) -> Optional[str]:
     return g.path(code) if n >= min_count else None
 
 
+@lru_cache(maxsize=4096)
 def region_code(region: Optional[str]) -> Optional[str]:
     if not region:
         return None
