@@ -13,7 +13,7 @@ Public surface:
     read_text(path, encoding="auto") -> str
     Result, Entity, Target; GovieError and its subclasses
 """
-from .errors import AnnotationError, GovieError, InputError, ModelLoadError, ModelNotFoundError
+from .errors import AnnotationError, CorpusError, GovieError, InputError, ModelLoadError, ModelNotFoundError
 from .io import read_text
 from .pipeline import Extractor, extract, extract_many, load
 from .schema import Entity, Result, Target
@@ -24,6 +24,6 @@ __version__ = "0.1.0"
 __all__ = [
     "extract", "extract_many", "load", "to_dataframe", "read_text",
     "Extractor", "Result", "Entity", "Target",
-    "GovieError", "InputError", "ModelNotFoundError", "ModelLoadError", "AnnotationError",
+    "GovieError", "InputError", "ModelNotFoundError", "ModelLoadError", "AnnotationError", "CorpusError",
     "__version__",
 ]

@@ -33,6 +33,10 @@ class AnnotationError(GovieError, ValueError):
         self.line = line
 
 
+class CorpusError(GovieError):
+    """A corpus root or document that cannot be found, or a text that is not the annotated one."""
+
+
 def check_text(text: object, name: str = "text") -> str:
     """Return ``text`` if it is a str, else raise a TypeError with a plain message."""
     if not isinstance(text, str):

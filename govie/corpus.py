@@ -1,0 +1,141 @@
+"""Stand-off annotations: annotation records kept apart from the report texts they describe.
+
+Corpus texts are not ours to redistribute, so govie's training data stores each record
+as the guide's JSONL *without* ``text`` but with
+
+- ``doc``: the report's path under the corpus root (``raw/…/河北省保定市_2007_city.txt``),
+- ``sha256``: the hash of the whole report text as read (UTF-8),
+- ``meta.offset`` (passages only): where the passage starts in the report; the passage
+  length is ``meta.length``.
+
+``join`` puts the text back from a corpus root (argument, or ``GOVIE_CORPUS``) and fails
+with a clear message on a missing file or a hash mismatch; ``detach`` does the reverse.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from pathlib import Path
+from typing import Iterable, Iterator, Optional, Union
+
+from .errors import AnnotationError, CorpusError
+from .io import validate_record, write_jsonl
+
+PathLike = Union[str, Path]
+CORPUS_ENV = "GOVIE_CORPUS"
+
+
+def sha256(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def corpus_root(root: Optional[PathLike] = None) -> Path:
+    """The corpus root: ``root`` if given, else ``$GOVIE_CORPUS``; it must exist."""
+    if root is None:
+        root = os.environ.get(CORPUS_ENV)
+        if not root:
+            raise CorpusError(f"no corpus root: pass one or set {CORPUS_ENV} to the folder that holds "
+                              "the reports (the one with MANIFEST.tsv)")
+    path = Path(root)
+    if not path.is_dir():
+        raise CorpusError(f"corpus root {path} is not a folder")
+    return path
+
+
+def read_doc(root: PathLike, doc: str) -> str:
+    """The text of corpus document ``doc`` (a path under ``root``), read as UTF-8."""
+    path = Path(root) / doc
+    try:
+        return path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise CorpusError(f"document {doc!r} is not under the corpus root {root}") from None
+
+
+def detach(record: dict, doc: str, report_text: Optional[str] = None) -> dict:
+    """The stand-off form of a record (with ``text``) from corpus document ``doc``.
+
+    For a passage (``meta.offset`` set), ``report_text`` is the whole report, whose hash is
+    stored, and the passage must stand at that offset in it.
+    """
+    text = record["text"]
+    meta = dict(record.get("meta") or {})
+    whole = text if report_text is None else report_text
+    if "offset" in meta:
+        off = meta["offset"]
+        if whole[off:off + len(text)] != text:
+            raise CorpusError(f"passage of {doc!r} at offset {off} does not match the report text")
+        meta["length"] = len(text)
+    elif report_text is not None and report_text != text:
+        raise CorpusError(f"record text of {doc!r} differs from the report; set meta.offset for a passage")
+    out = {k: v for k, v in record.items() if k not in ("text", "meta")}
+    out.update({"doc": doc, "sha256": sha256(whole), "meta": meta})
+    return out
+
+
+def join(record: dict, root: PathLike, cache: Optional[dict] = None, where: str = "",
+         line: Optional[int] = None) -> dict:
+    """The record with its ``text`` put back from the corpus root, hash checked."""
+    doc = record.get("doc")
+    if not doc:
+        raise AnnotationError("stand-off record has no 'doc'", where or None, line)
+    text = cache.get(doc) if cache is not None else None
+    if text is None:
+        try:
+            text = read_doc(root, doc)
+        except CorpusError as exc:
+            raise AnnotationError(str(exc), where or None, line) from None
+        if cache is not None:
+            cache[doc] = text
+    if record.get("sha256") and sha256(text) != record["sha256"]:
+        raise AnnotationError(f"{doc!r} under {root} does not match the annotated text (sha256 differs); "
+                              "the annotation was made on another version of this report", where or None, line)
+    meta = dict(record.get("meta") or {})
+    if "offset" in meta:
+        off, length = meta["offset"], meta.get("length")
+        if length is None:
+            raise AnnotationError("passage record has meta.offset but no meta.length", where or None, line)
+        text = text[off:off + length]
+    out = {k: v for k, v in record.items() if k not in ("sha256",)}
+    out["text"] = text
+    out["meta"] = meta
+    validate_record(out, where or None, line)
+    return out
+
+
+def load_standoff(path: PathLike, root: Optional[PathLike] = None) -> list:
+    """All records of a stand-off JSONL file (or every ``*.jsonl`` under a folder), joined."""
+    root = corpus_root(root)
+    cache: dict = {}
+    out = []
+    for file in _jsonl_files(path):
+        for lineno, rec in _numbered(file):
+            out.append(join(rec, root, cache, str(file), lineno))
+    return out
+
+
+def write_standoff(path: PathLike, records: Iterable[dict]) -> int:
+    return write_jsonl(path, records)
+
+
+def _jsonl_files(path: PathLike) -> list:
+    path = Path(path)
+    if path.is_dir():
+        return sorted(path.rglob("*.jsonl"))
+    if not path.exists():
+        raise FileNotFoundError(f"no such annotation file or folder: {path}")
+    return [path]
+
+
+def _numbered(file: Path) -> Iterator[tuple]:
+    """(1-based line number, object) for each non-blank line of a JSONL file."""
+    with open(file, encoding="utf-8-sig") as fh:
+        for lineno, line in enumerate(fh, start=1):
+            if not line.strip():
+                continue
+            try:
+                yield lineno, json.loads(line)
+            except json.JSONDecodeError as exc:
+                raise AnnotationError(f"malformed JSON ({exc.msg} at column {exc.colno})",
+                                      str(file), lineno) from None

@@ -1,0 +1,75 @@
+"""govie.corpus: stand-off records join back with their text, or fail clearly."""
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from govie import corpus
+from govie.errors import AnnotationError, CorpusError
+
+from conftest import make_doc
+
+REPORT = "前言。\n全区地区生产总值增长6%。\n结语。"
+
+
+@pytest.fixture
+def root(tmp_path):
+    (tmp_path / "raw").mkdir()
+    (tmp_path / "raw" / "a.txt").write_text(REPORT, encoding="utf-8")
+    return tmp_path
+
+
+def whole():
+    return make_doc(REPORT, [("INDICATOR", "地区生产总值"), ("PERCENT", "6%")], [(1, 0, "growth", "actual", "exact")])
+
+
+def test_detach_drops_text_and_join_restores_it(root, tmp_path):
+    rec = corpus.detach(whole(), "raw/a.txt")
+    assert "text" not in rec and rec["doc"] == "raw/a.txt" and rec["sha256"] == corpus.sha256(REPORT)
+    path = tmp_path / "gold.jsonl"
+    corpus.write_standoff(path, [rec])
+    (back,) = corpus.load_standoff(path, root)
+    assert back["text"] == REPORT and back["entities"] == whole()["entities"]
+
+
+def test_passage_is_cut_from_the_report(root, tmp_path):
+    start = REPORT.index("全区")
+    passage = "全区地区生产总值增长6%。"
+    rec = make_doc(passage, [("PERCENT", "6%")], [])
+    rec["meta"] = {"offset": start}
+    stand = corpus.detach(rec, "raw/a.txt", report_text=REPORT)
+    assert stand["meta"]["length"] == len(passage)
+    assert corpus.join(stand, root)["text"] == passage
+
+
+def test_passage_not_at_offset_is_refused():
+    rec = make_doc("全区地区生产总值", [], [])
+    rec["meta"] = {"offset": 0}
+    with pytest.raises(CorpusError, match="does not match"):
+        corpus.detach(rec, "raw/a.txt", report_text=REPORT)
+
+
+def test_missing_document_names_file_and_line(root, tmp_path):
+    rec = corpus.detach(whole(), "raw/missing.txt")
+    path = tmp_path / "gold.jsonl"
+    path.write_text("\n" + json.dumps(rec, ensure_ascii=False) + "\n", encoding="utf-8")
+    with pytest.raises(AnnotationError, match=r"gold.jsonl:2: document 'raw/missing.txt' is not under"):
+        corpus.load_standoff(path, root)
+
+
+def test_hash_mismatch_is_refused(root, tmp_path):
+    rec = corpus.detach(whole(), "raw/a.txt")
+    (root / "raw" / "a.txt").write_text(REPORT + "补记。", encoding="utf-8")
+    path = tmp_path / "gold.jsonl"
+    corpus.write_standoff(path, [rec])
+    with pytest.raises(AnnotationError, match="sha256 differs"):
+        corpus.load_standoff(path, root)
+
+
+def test_corpus_root_from_environment(root, monkeypatch):
+    monkeypatch.setenv("GOVIE_CORPUS", str(root))
+    assert corpus.corpus_root() == root
+    monkeypatch.delenv("GOVIE_CORPUS")
+    with pytest.raises(CorpusError, match="GOVIE_CORPUS"):
+        corpus.corpus_root()
