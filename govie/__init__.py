@@ -9,10 +9,12 @@ Public surface:
     extract(text, region=None, year=None, model=None) -> Result
     extract_many(texts, batch_size=..., n_process=...) -> iterator of Result, same order
     load(name_or_path) -> Extractor with .extract(text) and .pipe(texts)
+    extract_files(paths, "out.jsonl|.csv|.parquet", workers=N, resume=True) -> Summary
     to_dataframe(results) -> pandas.DataFrame, one row per target
     read_text(path, encoding="auto") -> str
     Result, Entity, Target; GovieError and its subclasses
 """
+from .batch import extract_files
 from .errors import AnnotationError, CorpusError, GovieError, InputError, ModelLoadError, ModelNotFoundError
 from .io import read_text
 from .pipeline import Extractor, extract, extract_many, load
@@ -22,7 +24,7 @@ from .tables import to_dataframe
 __version__ = "0.1.0"
 
 __all__ = [
-    "extract", "extract_many", "load", "to_dataframe", "read_text",
+    "extract", "extract_many", "extract_files", "load", "to_dataframe", "read_text",
     "Extractor", "Result", "Entity", "Target",
     "GovieError", "InputError", "ModelNotFoundError", "ModelLoadError", "AnnotationError", "CorpusError",
     "__version__",

@@ -1,7 +1,7 @@
 """The command line: ``govie extract`` and ``govie evaluate``.
 
-    govie extract PATH... -o OUT.jsonl|OUT.csv [--model rules] [--encoding auto]
-                  [--region R] [--year Y] [--workers N] [--quiet]
+    govie extract PATH... -o OUT.jsonl|OUT.csv|OUT.parquet [--model rules] [--encoding auto]
+                  [--region R] [--year Y] [--workers N] [--resume] [--quiet]
     govie evaluate GOLD.jsonl [--model rules | --pred PRED.jsonl] [--errors N] [--json OUT.json]
     govie --version
 
@@ -58,7 +58,8 @@ def _parser() -> argparse.ArgumentParser:
     ex.add_argument("paths", nargs="+", metavar="PATH",
                     help="report files, or directories searched recursively for *.txt")
     ex.add_argument("-o", "--output", required=True, metavar="OUT",
-                    help="output file: .jsonl (one doccano-style line per document) or .csv (one row per target)")
+                    help="output: .jsonl (one doccano-style line per document), .csv (one row per target) "
+                         "or .parquet (a folder of parts, one row per target)")
     ex.add_argument("--model", default="rules", help="model name or directory (default: rules)")
     ex.add_argument("--encoding", default="auto",
                     help="encoding of the texts (default: auto = UTF-8, else GB18030/GBK)")
@@ -66,6 +67,9 @@ def _parser() -> argparse.ArgumentParser:
     ex.add_argument("--year", type=int, help="the plan year of the reports, overriding what the texts say")
     ex.add_argument("--workers", type=int, default=1, metavar="N",
                     help="worker processes (default: 1; -1 = all cores)")
+    ex.add_argument("--resume", action="store_true",
+                    help="go on with an interrupted run: skip documents already in OUT (same path and "
+                         "file hash), retry failed ones")
     ex.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
     ex.set_defaults(func=cmd_extract)
 
@@ -88,104 +92,33 @@ def _parser() -> argparse.ArgumentParser:
 # --------------------------------------------------------------------------- extract
 
 
-def collect_paths(paths: Sequence[str]) -> list:
-    """Files named, and *.txt files under directories named (recursively, sorted)."""
-    files = []
-    for p in paths:
-        path = Path(p)
-        if path.is_dir():
-            found = sorted(f for f in path.rglob("*.txt") if f.is_file())
-            if not found:
-                raise UsageError(f"no .txt files under directory {p}")
-            files.extend(found)
-        elif path.exists():
-            files.append(path)
-        else:
-            raise UsageError(f"no such file or directory: {p}")
-    return files
-
-
 def cmd_extract(args: argparse.Namespace) -> int:
-    from .io import read_text, write_jsonl
+    from .batch import FORMATS, extract_files
     from .pipeline import load
 
-    out = Path(args.output)
-    fmt = out.suffix.lower()
-    if fmt not in (".jsonl", ".csv"):
-        raise UsageError(f"output {args.output} must end in .jsonl or .csv")
+    if Path(args.output).suffix.lower() not in FORMATS:
+        raise UsageError(f"output {args.output} must end in .jsonl, .csv or .parquet")
     if args.workers == 0 or args.workers < -1:
         raise UsageError(f"--workers must be a positive number or -1 (all cores), got {args.workers}")
-    files = collect_paths(args.paths)
+    for p in args.paths:
+        if not Path(p).exists():
+            raise UsageError(f"no such file or directory: {p}")
     try:
         extractor = load(args.model)
+        summary = extract_files(args.paths, args.output, model=extractor, workers=args.workers,
+                                encoding=args.encoding, region=args.region, year=args.year,
+                                resume=args.resume, progress=not args.quiet)
+    except KeyboardInterrupt:
+        print(f"govie: interrupted; what was written is kept: rerun with --resume to go on", file=sys.stderr)
+        return 130
     except GovieError as exc:
         raise UsageError(str(exc)) from None
-
-    # Read every file first: a file that cannot be read becomes an error record in place.
-    docs, read_errors = [], {}
-    for i, f in enumerate(files):
-        try:
-            docs.append({"text": read_text(f, encoding=args.encoding), "id": str(f),
-                         "region": args.region, "year": args.year})
-        except (OSError, GovieError, TypeError) as exc:
-            read_errors[i] = f"{type(exc).__name__}: {exc}"
-
-    results = iter(extractor.pipe(docs, n_process=args.workers))
-    from tqdm import tqdm
-    bar = tqdm(total=len(files), unit="doc", desc="govie", file=sys.stderr, disable=args.quiet)
-
-    def records():
-        for i, f in enumerate(files):
-            if i in read_errors:
-                yield str(f), None, read_errors[i]
-            else:
-                res = next(results)
-                yield str(f), res, res.error
-            bar.update(1)
-
-    n_ok = n_failed = n_targets = 0
-    failures = []
-    ok_results = []
-    try:
-        if fmt == ".jsonl":
-            def lines():
-                nonlocal n_ok, n_failed, n_targets
-                for doc, res, error in records():
-                    if error is not None:
-                        n_failed += 1
-                        failures.append((doc, error))
-                        yield {"doc": doc, "error": error}
-                    else:
-                        n_ok += 1
-                        n_targets += len(res.targets)
-                        yield {"doc": doc, **res.to_doccano()}
-            write_jsonl(out, lines())
-        else:
-            for doc, res, error in records():
-                if error is not None:
-                    n_failed += 1
-                    failures.append((doc, error))
-                    print(f"govie: {doc}: {error}", file=sys.stderr)
-                else:
-                    n_ok += 1
-                    n_targets += len(res.targets)
-                    ok_results.append(res)
-            from .tables import to_dataframe
-            out.parent.mkdir(parents=True, exist_ok=True)
-            # utf-8-sig so that spreadsheet programs show the Chinese text correctly
-            to_dataframe(ok_results).to_csv(out, index=False, encoding="utf-8-sig")
-            err_path = Path(str(out) + ".errors.jsonl")
-            if failures:
-                write_jsonl(err_path, ({"doc": d, "error": e} for d, e in failures))
-            elif err_path.exists():
-                err_path.unlink()  # stale errors of an earlier run
-    finally:
-        bar.close()
-    summary = f"govie: {n_ok} docs ok, {n_failed} failed, {n_targets} targets -> {out}"
-    if failures and fmt == ".csv":
-        summary += f" (errors in {out}.errors.jsonl)"
-    print(summary, file=sys.stderr)
-    return 1 if n_failed else 0
+    for doc, error in summary.failures[:20]:
+        print(f"govie: failed: {doc}: {error}", file=sys.stderr)
+    if len(summary.failures) > 20:
+        print(f"govie: … and {len(summary.failures) - 20} more failures, all recorded in the output", file=sys.stderr)
+    print(f"govie: {summary}", file=sys.stderr)
+    return 1 if summary.failed else 0
 
 
 # --------------------------------------------------------------------------- evaluate

@@ -93,7 +93,13 @@ def sentence_statuses(text: str, sentences: List[Sentence]) -> List[str]:
     for the sentences that follow; a sentence's own cue words (预期目标, 力争, 确保 vs 预计全年)
     take precedence.
     """
-    mode = None
+    return section_statuses(text, sentences)[0]
+
+
+def section_statuses(text: str, sentences: List[Sentence],
+                     mode: Optional[str] = None) -> Tuple[List[str], Optional[str]]:
+    """``sentence_statuses`` starting in section mode ``mode`` ('target', 'actual' or None);
+    also returns the mode at the end, to carry into the next window of a long report."""
     out = []
     for s in sentences:
         sent = text[s.start:s.end]
@@ -112,4 +118,4 @@ def sentence_statuses(text: str, sentences: List[Sentence]) -> List[str]:
             out.append(mode)
         else:
             out.append("actual")
-    return out
+    return out, mode

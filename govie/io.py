@@ -54,6 +54,12 @@ def read_text(path: PathLike, encoding: str = "auto") -> str:
         data = path.read_bytes()
     except FileNotFoundError:
         raise FileNotFoundError(f"no such file: {path}") from None
+    return decode(data, encoding, path)
+
+
+def decode(data: bytes, encoding: str = "auto", path: PathLike = "<bytes>") -> str:
+    """``data`` decoded as ``read_text`` decodes a file's bytes; ``path`` names it in errors."""
+    path = Path(path)
     if not isinstance(encoding, str) or not encoding:
         raise TypeError(f"encoding must be a str such as 'auto', 'utf-8' or 'gbk', got {encoding!r}")
     if encoding.lower() != "auto":

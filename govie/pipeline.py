@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+from dataclasses import replace
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Iterable, Iterator, Optional, Union
@@ -16,6 +17,7 @@ from .errors import ModelLoadError, ModelNotFoundError, check_text
 from .schema import Entity, Result
 
 DEFAULT_MODEL = "rules"
+WINDOW_CHARS = 100_000  # long reports are processed in windows of this size: memory stays bounded
 MODEL_FORMAT = 1  # bump when a model directory's meta.json changes incompatibly
 BUILTIN_MODELS = {"rules": {"name": "rules", "format": MODEL_FORMAT, "pipeline": ["rules"]}}
 
@@ -41,20 +43,34 @@ class Extractor:
             raise TypeError(f"year must be an int such as 2025, got {type(year).__name__}")
         if region is not None and not isinstance(region, str):
             raise TypeError(f"region must be a str such as '安徽省马鞍山市雨山区', got {type(region).__name__}")
-        norm = textmod.normalise(text)
-        sentences = textmod.split_sentences(norm.text)
-        doc_region, doc_year = context.document_context(norm.text)
+        spans = textmod.windows(text, WINDOW_CHARS)
+        first = textmod.normalise(text[:spans[0][1]])
+        doc_region, doc_year = context.document_context(first.text)  # from the opening window
         region = region or doc_region
         year = year or doc_year
-        statuses = context.sentence_statuses(norm.text, sentences)
+        ents, targets, mode = [], [], None
+        for i, (start, end) in enumerate(spans):
+            norm = first if i == 0 else textmod.normalise(text[start:end])
+            e, t, mode = self._extract_window(text[start:end], norm, region, year, mode)
+            if start:
+                e = [_shift(x, start) for x in e]
+                t = [replace(x, value=_shift(x.value, start), indicator=_shift(x.indicator, start)) for x in t]
+            ents += e
+            targets += t
+        return Result(text=text, entities=ents, targets=targets, region=region, year=year, id=id)
 
+    def _extract_window(self, text: str, norm: "textmod.Normalised", region: Optional[str],
+                        year: Optional[int], mode: Optional[str]) -> tuple:
+        """(entities, targets, section mode at the end) of one window of a report."""
+        sentences = textmod.split_sentences(norm.text)
+        statuses, mode = context.section_statuses(norm.text, sentences, mode)
         values = quantities.find_values(norm.text)
         names = entities.find_names(norm.text, region=region, taken=values)
         linked = links.link(norm.text, sentences, values, statuses, taken=names)
         indicators, relations, names = _resolve_overlaps(values, linked, names)
         ents = {s: _entity(text, norm, s) for s in values + names + indicators}
         targets = records.build(text, norm, relations, ents, region=region, year=year)
-        return Result(text=text, entities=sorted(ents.values()), targets=targets, region=region, year=year, id=id)
+        return sorted(ents.values()), targets, mode
 
     def pipe(self, docs: Iterable[Doc], batch_size: int = 32, n_process: int = 1,
              progress: bool = False) -> Iterator[Result]:
@@ -104,6 +120,10 @@ def _resolve_overlaps(values, linked, names):
     kept = set(indicators)
     relations = [r for r in linked.relations if r.indicator in kept]
     return indicators, relations, [n for n in names if taken.free(n.start, n.end)]
+
+
+def _shift(e: Entity, by: int) -> Entity:
+    return replace(e, start=e.start + by, end=e.end + by)
 
 
 def _unpack(doc: Doc) -> tuple:

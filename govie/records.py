@@ -30,7 +30,8 @@ def build(text: str, norm: Normalised, relations: List[Relation], entities: Dict
 def _sentence(text: str, pos: int, limit: int = 300) -> str:
     """The sentence around a position of the original text (for display in tables)."""
     ends = "。!?;！？；\n"
-    start = max((text.rfind(c, max(0, pos - limit), pos) for c in ends), default=-1) + 1
+    lo = max(0, pos - limit)
+    start = max(text.rfind(c, lo, pos) for c in ends) + 1 or lo  # no stop near: at most limit back
     stops = [i for i in (text.find(c, pos, pos + limit) for c in ends) if i >= 0]
     end = min(stops) + 1 if stops else min(len(text), pos + limit)
     return text[start:end].strip()

@@ -119,20 +119,70 @@ def _replacement(m: re.Match) -> str:
     return ""
 
 
+MAX_SENTENCE = 1000  # characters; longer runs without a stop are cut
+
+
 class Sentence(NamedTuple):
     start: int
     end: int
 
 
-def split_sentences(text: str) -> List[Sentence]:
-    """Sentences of the (normalised) text as spans; ends at 。!?; and line breaks."""
+def split_sentences(text: str, max_chars: int = MAX_SENTENCE) -> List[Sentence]:
+    """Sentences of the (normalised) text as spans; ends at 。!?; and line breaks.
+
+    A run longer than ``max_chars`` with no stop (a scraped page with its punctuation
+    stripped, a table flattened to one line) is cut into pieces of at most ``max_chars``,
+    after a comma or space where there is one, so that the linker's work stays bounded.
+    """
     sents = []
     pos = 0
     for m in _SENTENCE_END.finditer(text):
         end = m.start() + (1 if text[m.start()] != "\n" else 0)
-        if text[pos:end].strip():
-            sents.append(Sentence(pos, end))
+        _add_sentence(sents, text, pos, end, max_chars)
         pos = m.end()
-    if text[pos:].strip():
-        sents.append(Sentence(pos, len(text)))
+    _add_sentence(sents, text, pos, len(text), max_chars)
     return sents
+
+
+def _add_sentence(sents: list, text: str, start: int, end: int, max_chars: int) -> None:
+    if not text[start:end].strip():
+        return
+    if end - start <= max_chars:
+        sents.append(Sentence(start, end))
+        return
+    for s, e in windows(text[start:end], max_chars):
+        if text[start + s:start + e].strip():
+            sents.append(Sentence(start + s, start + e))
+
+
+_CUT_AFTER = ("\n", "。！？；!?;", " \t\u3000，,、")
+_NO_CUT = re.compile(r"[0-9A-Za-z.%％０-９Ａ-Ｚａ-ｚ．]")
+
+
+def windows(text: str, size: int) -> List[Tuple[int, int]]:
+    """Consecutive (start, end) pieces of ``text`` of at most ``size`` characters.
+
+    Long reports are processed a window at a time so that memory stays bounded. A window
+    ends after a line break if one falls in its second half, else after a sentence stop,
+    else after a space or comma, else where no number or Latin word is split.
+    """
+    if size < 2:
+        raise ValueError(f"window size must be at least 2, got {size}")
+    out, start, n = [], 0, len(text)
+    while n - start > size:
+        end = _cut(text, start + size // 2, start + size)
+        out.append((start, end))
+        start = end
+    out.append((start, n))
+    return out
+
+
+def _cut(text: str, lo: int, hi: int) -> int:
+    for chars in _CUT_AFTER:
+        best = max(text.rfind(c, lo, hi) for c in chars)
+        if best >= 0:
+            return best + 1
+    end = hi
+    while end > lo and _NO_CUT.match(text[end - 1]) and _NO_CUT.match(text[end]):
+        end -= 1
+    return end if end > lo else hi

@@ -105,7 +105,8 @@ def test_cli_extract_csv(tmp_path, report_dir):
     for row in df.itertuples():
         assert read_text(row.doc_id)[row.value_start:row.value_end] == row.value_text
         assert read_text(row.doc_id)[row.indicator_start:row.indicator_end] == row.indicator_text
-    assert not (tmp_path / "out.csv.errors.jsonl").exists()
+    log = read_lines(tmp_path / "out.csv.docs.jsonl")
+    assert len(log) == 3 and all(e["error"] is None for e in log)
 
 
 def test_cli_extract_unreadable_doc_is_recorded(tmp_path, report_dir, capsys):
@@ -129,15 +130,18 @@ def test_cli_extract_failing_doc_is_recorded(tmp_path, report_dir, monkeypatch):
     assert main(["extract", str(report_dir), "-o", str(out), "-q"]) == 1
     lines = read_lines(out)
     assert [("error" in line) for line in lines] == [False, True, False]
-    assert lines[1] == {"doc": str(report_dir / "b.txt"), "error": "RuntimeError: pipeline failed on purpose"}
+    assert lines[1]["doc"] == str(report_dir / "b.txt")
+    assert lines[1]["error"] == "RuntimeError: pipeline failed on purpose"
+    assert len(lines[1]["file_sha256"]) == 64
 
 
-def test_cli_extract_csv_failure_goes_to_errors_file(tmp_path, report_dir, monkeypatch, capsys):
+def test_cli_extract_csv_failure_goes_to_docs_log(tmp_path, report_dir, monkeypatch, capsys):
     monkeypatch.setattr(govie.pipeline.Extractor, "extract", boom_on("132亿元"))
     out = tmp_path / "out.csv"
     assert main(["extract", str(report_dir), "-o", str(out), "-q"]) == 1
-    errors = read_lines(tmp_path / "out.csv.errors.jsonl")
-    assert errors == [{"doc": str(report_dir / "b.txt"), "error": "RuntimeError: pipeline failed on purpose"}]
+    errors = [e for e in read_lines(tmp_path / "out.csv.docs.jsonl") if e["error"]]
+    assert [(e["doc"], e["error"]) for e in errors] == [(str(report_dir / "b.txt"),
+                                                         "RuntimeError: pipeline failed on purpose")]
     err = capsys.readouterr().err
     assert "b.txt: RuntimeError" in err
     assert "2 docs ok, 1 failed" in err
@@ -146,7 +150,7 @@ def test_cli_extract_csv_failure_goes_to_errors_file(tmp_path, report_dir, monke
 
 @pytest.mark.parametrize("args,message", [
     (["extract", "{missing}", "-o", "{out}.jsonl"], "no such file or directory"),
-    (["extract", "{reports}", "-o", "{out}.txt"], "must end in .jsonl or .csv"),
+    (["extract", "{reports}", "-o", "{out}.txt"], "must end in .jsonl, .csv or .parquet"),
     (["extract", "{reports}", "-o", "{out}.jsonl", "--model", "no-such-model"], "no govie model"),
     (["extract", "{reports}", "-o", "{out}.jsonl", "--workers", "0"], "--workers"),
     (["extract", "{empty}", "-o", "{out}.jsonl"], "no .txt files"),
