@@ -4,7 +4,9 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.govie-installed
 
-.PHONY: venv demo test bench clean
+FUZZ_SECONDS ?= 60
+
+.PHONY: venv demo test fuzz bench clean
 
 venv: $(STAMP)
 
@@ -20,6 +22,10 @@ demo: venv
 
 test: venv
 	$(BIN)/python -m pytest -q
+	$(BIN)/python tests/fuzz.py --seconds $(FUZZ_SECONDS)
+
+fuzz: venv
+	$(BIN)/python tests/fuzz.py --seconds $(FUZZ_SECONDS)
 
 bench: venv
 	$(BIN)/python benchmarks/speed.py

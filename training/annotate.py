@@ -55,6 +55,12 @@ def cmd_prepare(args) -> int:
     record = result.to_doccano()
     record["id"] = args.doc
     record["meta"] = {k: v for k, v in {**record["meta"], **meta}.items() if k in ("region", "year", "level")}
+    spans = {e["id"]: text[e["start_offset"]:e["end_offset"]] for e in record["entities"]}
+    for rel in record["relations"]:  # keep indicator_name only where the span alone is not the quantity
+        if rel.get("indicator_name") == spans.get(rel["to_id"]):
+            del rel["indicator_name"]
+        for key in ("value", "value_high", "unit", "indicator_id"):
+            rel.pop(key, None)
     if args.bare:
         record["entities"], record["relations"] = [], []
     out = Path(args.output)
