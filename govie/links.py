@@ -261,19 +261,27 @@ def _peel(seg: str):
 
 
 def _qualifier_after(text: str, v: Span) -> Optional[str]:
-    m = cues()["re_qual_after"].match(text, v.end)
+    m = cues()["re_qual_after"].match(text, _skip_spaces(text, v.end))
     return cues()["qualifier_after"][m.group(0)] if m else None
 
 
 def _bound_after_len(text: str, v: Span) -> int:
-    m = cues()["re_qual_after"].match(text, v.end)
-    return len(m.group(0)) if m else 0
+    pos = _skip_spaces(text, v.end)
+    m = cues()["re_qual_after"].match(text, pos)
+    return pos - v.end + len(m.group(0)) if m else 0
+
+
+def _skip_spaces(text: str, pos: int) -> int:
+    while pos < len(text) and text[pos] in " \t\u3000":
+        pos += 1
+    return pos
 
 
 def _inner_qualifier(text: str, v: Span) -> Optional[str]:
     return "min" if re.search(r"\d(?:万|亿|千)?(?:余|多)", text[v.start:v.end]) else None
 
 
+_NOT_IN_NAMES = re.compile(r"[^\u4e00-\u9fff\u3400-\u4dbfA-Za-z0-9０-９Ａ-Ｚａ-ｚ.．·\-—/%+＋（）()“”《》、 ]+")
 _SHARE_OF = re.compile(r"占(?:全[国省市区县镇]|总[量数额])?\S{0,4}$")
 
 
@@ -308,6 +316,11 @@ def _indicator_before(text: str, start: int, end: int, names: Sequence[Span], co
     m = c["re_measure"].match(seg, cut)
     if m:
         cut = m.end()  # 引进总投资20亿元: the measure, not the defining verb
+    junk = None
+    for junk in _NOT_IN_NAMES.finditer(seg, cut):
+        pass
+    if junk:
+        cut = junk.end()  # ÿ地区生产总值: noise glued to the phrase is not part of it
     phrase = seg[cut:]
     while phrase and phrase[0] in " 、的":
         phrase, cut = phrase[1:], cut + 1

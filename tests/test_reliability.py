@@ -1,0 +1,116 @@
+"""Dirty input: every case of issue 6's list gives a well-defined result or a clear GovieError.
+
+Each case states what the result must be, not only that nothing crashed.
+"""
+from __future__ import annotations
+
+import codecs
+
+import pytest
+
+import govie
+import govie.pipeline
+from govie.cli import main
+
+
+def targets(text):
+    return [(t.indicator.text, t.type, t.number, t.number_high, t.unit, t.qualifier) for t in govie.extract(text).targets]
+
+
+def assert_offsets(text, res):
+    for e in res.entities:
+        assert text[e.start:e.end] == e.text
+    spans = sorted((e.start, e.end) for e in res.entities)
+    assert all(a[1] <= b[0] for a, b in zip(spans, spans[1:]))
+
+
+@pytest.mark.parametrize("text", ["", " ", "\n\r\t\u3000 ", "abc def 123", "1234567890" * 1000,
+                                  "\x00\x01\x02\x7f\xff", "🙂" * 50, "الناتج المحلي"])
+def test_empty_blank_and_non_chinese_text_give_empty_results(text):
+    res = govie.extract(text)
+    assert res.entities == [] and res.targets == [] and res.ok
+
+
+@pytest.mark.parametrize("bad", [None, b"GDP\xe5\xa2\x9e", 6, ["GDP增长6%"], {"text": "x"}])
+def test_non_str_is_a_plain_type_error(bad):
+    with pytest.raises(TypeError, match="text must be a str"):
+        govie.extract(bad)
+
+
+def test_lone_surrogate_is_an_input_error():
+    with pytest.raises(govie.InputError, match="lone surrogate"):
+        govie.extract("GDP增长6%\udcff")
+
+
+def test_binary_junk_decoded_leniently_gives_valid_offsets():
+    junk = bytes(range(256)).decode("latin-1") * 20 + "地区生产总值增长6%" + bytes(range(255, -1, -1)).decode("latin-1")
+    res = govie.extract(junk)
+    assert_offsets(junk, res)
+    assert [(t.indicator.text, t.number) for t in res.targets] == [("地区生产总值", 6.0)]
+
+
+def test_single_huge_line_without_stops_is_processed_in_bounded_pieces():
+    text = "地区生产总值增长百分之六固定资产投资增长7%新签约项目38个" * 3000  # 90k chars, one "sentence"
+    res = govie.extract(text)
+    assert_offsets(text, res)
+    assert sum(e.label == "PERCENT" for e in res.entities) == 6000
+
+
+def test_windowed_extraction_equals_whole_text(monkeypatch):
+    report = ("一、2024年工作回顾\n全区地区生产总值增长5.8%,固定资产投资增长7%。\n"
+              "二、2025年工作安排\n主要预期目标是:地区生产总值增长6%左右,城镇新增就业3000人。\n") * 40
+    whole = govie.extract(report)
+    monkeypatch.setattr(govie.pipeline, "WINDOW_CHARS", 300)
+    windowed = govie.extract(report)
+    assert_offsets(report, windowed)
+    assert windowed.entities == whole.entities
+    assert [(t.value, t.indicator, t.status, t.type) for t in windowed.targets] == \
+           [(t.value, t.indicator, t.status, t.type) for t in whole.targets]
+    assert {t.status for t in windowed.targets} == {"actual", "target"}  # the section carries over windows
+
+
+def test_html_page_tags_scripts_and_entities():
+    page = ("<html><head><script>var s='GDP增长99%';</script><style>p{x:1}</style></head>"
+            "<body><p>全区地区生产总值增长&nbsp;6%&nbsp;左右</p><br/>固定资产投资增长7&#37;</body></html>")
+    res = govie.extract(page)
+    assert_offsets(page, res)
+    got = [(t.indicator.text, t.number, t.qualifier) for t in res.targets]
+    assert ("地区生产总值", 6.0, "approx") in got and all(n != 99.0 for _, n, _ in got)
+
+
+def test_full_width_digits_and_punctuation():
+    assert targets("ＧＤＰ增长６．５％左右。") == [("ＧＤＰ", "growth", 6.5, None, "%", "approx")]
+
+
+def test_mixed_line_ends_and_zero_width_characters():
+    text = "地区生产总值\u200b增长6%\r\n投资增长7%\n消费增长\ufeff5%\r"
+    res = govie.extract(text)
+    assert_offsets(text, res)
+    assert [(t.indicator.text, t.number) for t in res.targets] == [("地区生产总值", 6.0), ("投资", 7.0), ("消费", 5.0)]
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("全市财政收入1,234.5亿元。", ("财政收入", "level", 1.2345e11, None, "元", "exact")),
+    ("投资5-10亿元。", ("投资", "level", 5e8, 1e9, "元", "exact")),
+    ("投资5～10亿元。", ("投资", "level", 5e8, 1e9, "元", "exact")),
+    ("地区生产总值增长-2.3%。", ("地区生产总值", "growth", -2.3, None, "%", "exact")),
+    ("工业增加值下降2.3%。", ("工业增加值", "decline", 2.3, None, "%", "exact")),
+])
+def test_thousands_separators_ranges_and_negative_growth(text, expected):
+    assert targets(text) == [expected]
+
+
+@pytest.mark.parametrize("encoding,bom", [("gbk", b""), ("gb18030", b""), ("utf-8", codecs.BOM_UTF8)])
+def test_cli_reads_gbk_gb18030_and_bom_files(tmp_path, encoding, bom):
+    text = "今年全区地区生产总值增长6%左右。"
+    (tmp_path / "r.txt").write_bytes(bom + text.encode(encoding))
+    out = tmp_path / "out.jsonl"
+    assert main(["extract", str(tmp_path / "r.txt"), "-o", str(out), "-q", "--encoding", "auto"]) == 0
+    (line,) = govie.io.read_annotations(out)
+    assert line["text"] == text
+
+
+def test_extract_many_records_a_failure_and_goes_on():
+    out = list(govie.extract_many(["GDP增长6%。", None, "GDP增长\udcff", "投资增长7%。"]))
+    assert [r.ok for r in out] == [True, False, False, True]
+    assert "TypeError" in out[1].error and "InputError" in out[2].error
