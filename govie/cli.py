@@ -2,7 +2,8 @@
 
     govie extract PATH... -o OUT.jsonl|OUT.csv|OUT.parquet [--model rules] [--encoding auto]
                   [--region R] [--year Y] [--workers N] [--resume] [--quiet]
-    govie evaluate GOLD.jsonl [--model rules | --pred PRED.jsonl] [--errors N] [--json OUT.json]
+    govie evaluate GOLD [--corpus DIR] [--split validation] [--model rules | --pred PRED.jsonl]
+                   [--errors N] [--json OUT.json]
     govie --version
 
 Exit codes: 0 all went well; 1 some documents failed (they are recorded in the output);
@@ -76,7 +77,10 @@ def _parser() -> argparse.ArgumentParser:
     ev = sub.add_parser("evaluate", help="score a model or a prediction file against gold annotations",
                         description="Score entities, relations and records against a gold JSONL "
                                     "(see ANNOTATION.md, 'What the benchmark counts').")
-    ev.add_argument("gold", metavar="GOLD.jsonl", help="gold annotations, doccano-style JSONL")
+    ev.add_argument("gold", metavar="GOLD", help="gold annotations: a doccano-style JSONL file or a folder of "
+                                                 "them, with text or stand-off (doc + sha256)")
+    ev.add_argument("--corpus", metavar="DIR", help="corpus root for stand-off gold (default: $GOVIE_CORPUS)")
+    ev.add_argument("--split", choices=("train", "validation"), help="score only this split's documents")
     src = ev.add_mutually_exclusive_group()
     src.add_argument("--model", default=None, help="model to run on the gold texts (default: rules)")
     src.add_argument("--pred", metavar="PRED.jsonl", help="predictions to score instead of running a model")
@@ -127,7 +131,7 @@ def cmd_extract(args: argparse.Namespace) -> int:
 def cmd_evaluate(args: argparse.Namespace) -> int:
     from .evaluate import evaluate, format_report
 
-    if not Path(args.gold).is_file():
+    if not Path(args.gold).exists():
         raise UsageError(f"no such gold file: {args.gold}")
     if args.pred is not None and not Path(args.pred).is_file():
         raise UsageError(f"no such prediction file: {args.pred}")
@@ -137,7 +141,8 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
         raise UsageError(f"--workers must be a positive number or -1 (all cores), got {args.workers}")
     try:
         scores = evaluate(args.gold, model=args.model or "rules", pred_path=args.pred,
-                          errors=args.errors, n_process=args.workers, progress=not args.quiet)
+                          errors=args.errors, n_process=args.workers, progress=not args.quiet,
+                          corpus=args.corpus, split=args.split)
     except GovieError as exc:
         raise UsageError(str(exc)) from None
     print(format_report(scores))

@@ -101,13 +101,9 @@ def section_statuses(text: str, sentences: List[Sentence],
     """``sentence_statuses`` starting in section mode ``mode`` ('target', 'actual' or None);
     also returns the mode at the end, to carry into the next window of a long report."""
     out = []
-    for s in sentences:
+    modes = section_modes(text, sentences, mode)
+    for s, mode in zip(sentences, modes):
         sent = text[s.start:s.end]
-        heading = len(sent.strip()) <= HEADING_MAX and not re.search(r"[,;。]", sent)
-        if _REVIEW_OPENING.search(sent) or heading and _REVIEW_HEADING.search(sent):
-            mode = "actual"
-        elif _PLAN_OPENING.search(sent) or heading and _PLAN_HEADING.search(sent):
-            mode = "target"
         if _ACTUAL_CUE.search(sent):
             out.append("actual")
         elif _STRONG_TARGET_CUE.search(sent):
@@ -118,4 +114,19 @@ def section_statuses(text: str, sentences: List[Sentence],
             out.append(mode)
         else:
             out.append("actual")
-    return out, mode
+    return out, (modes[-1] if modes else mode)
+
+
+def section_modes(text: str, sentences: List[Sentence], mode: Optional[str] = None) -> List[Optional[str]]:
+    """The mode of the section each sentence stands in: 'actual' (a review), 'target' (a
+    plan) or None before any heading or opening says which."""
+    out = []
+    for s in sentences:
+        sent = text[s.start:s.end]
+        heading = len(sent.strip()) <= HEADING_MAX and not re.search(r"[,;。]", sent)
+        if _REVIEW_OPENING.search(sent) or heading and _REVIEW_HEADING.search(sent):
+            mode = "actual"
+        elif _PLAN_OPENING.search(sent) or heading and _PLAN_HEADING.search(sent):
+            mode = "target"
+        out.append(mode)
+    return out

@@ -115,6 +115,50 @@ def load_standoff(path: PathLike, root: Optional[PathLike] = None) -> list:
     return out
 
 
+SPLITS = ("train", "validation")
+VALIDATION_SHARE = 5  # one report in five is validation
+
+
+def split_of(doc: str) -> str:
+    """'train' or 'validation' for a corpus document, fixed by a hash of its path.
+
+    The split is by report, never by passage: every passage of a report falls where the
+    report does, and adding reports never moves the ones already assigned. The repository
+    records the assignment of every annotated report in training/annotations/split.tsv.
+    """
+    return "validation" if int(hashlib.sha256(doc.encode("utf-8")).hexdigest(), 16) % VALIDATION_SHARE == 0 else "train"
+
+
+def read_gold(path: PathLike, root: Optional[PathLike] = None, split: Optional[str] = None) -> list:
+    """Annotation records from a JSONL file or a folder of them, with text.
+
+    Records that carry ``text`` are taken as they are; stand-off records (``doc`` and
+    ``sha256``, no text) are joined with the corpus root (``root`` or ``$GOVIE_CORPUS``).
+    ``split`` ('train' or 'validation') keeps the records of that split (by ``doc``).
+    """
+    if split is not None and split not in SPLITS:
+        raise ValueError(f"split must be one of {', '.join(SPLITS)}, got {split!r}")
+    cache: dict = {}
+    base = None
+    out = []
+    for file in _jsonl_files(path):
+        for lineno, rec in _numbered(file):
+            doc = rec.get("doc") or (rec.get("meta") or {}).get("doc")
+            if split is not None:
+                if not doc:
+                    raise AnnotationError("record has no 'doc' (or meta.doc), so its split is unknown",
+                                          str(file), lineno)
+                if split_of(doc) != split:
+                    continue
+            if "text" in rec:
+                validate_record(rec, str(file), lineno)
+                out.append(rec)
+            else:
+                base = base or corpus_root(root)
+                out.append(join(rec, base, cache, str(file), lineno))
+    return out
+
+
 def write_standoff(path: PathLike, records: Iterable[dict]) -> int:
     return write_jsonl(path, records)
 

@@ -246,37 +246,68 @@ def score(gold: Sequence[dict], pred: Sequence[dict], errors: int = 0, *,
 
 def evaluate(gold_path: Union[str, Path], model: Union[str, Path, None] = "rules",
              pred_path: Union[str, Path, None] = None, errors: int = 0, n_process: int = 1,
-             progress: bool = False) -> dict:
-    """Score a model (run on each gold text alone) or a prediction JSONL against a gold JSONL.
+             progress: bool = False, corpus: Union[str, Path, None] = None,
+             split: Optional[str] = None) -> dict:
+    """Score a model (run on each gold text alone) or a prediction JSONL against gold annotations.
 
-    The model sees only the text: no region or year from the gold ``meta``, since finding
-    them is part of the task. A prediction file is aligned to the gold by ``id`` (or by
-    position when it has no ids); a gold document with no prediction counts as predicting
-    nothing and its id is listed under ``missing``.
+    ``gold_path`` is a JSONL file or a folder of them, with text or stand-off (joined with
+    the corpus root ``corpus`` or ``$GOVIE_CORPUS``); ``split`` keeps 'train' or
+    'validation' documents. The model sees only the text: no region or year from the gold
+    ``meta``, since finding them is part of the task. A passage of a stand-off report is
+    scored on the model's output for the whole report, cut to the passage, so that it sees
+    the section the passage stands in. A prediction file is aligned to the gold by ``id``
+    (or by position when it has no ids); a gold document with no prediction counts as
+    predicting nothing and its id is listed under ``missing``.
     """
-    from .io import read_annotations
+    from .corpus import read_gold
 
-    gold = read_annotations(gold_path)
+    gold = read_gold(gold_path, corpus, split)
     missing: list = []
     if pred_path is not None:
+        from .io import read_annotations
+
         preds = read_annotations(pred_path, allow_errors=True)
         pred = _align(gold, preds, str(pred_path), missing)
     else:
         from .pipeline import load
 
         extractor = load(model or "rules")
-        docs = [{"text": g["text"], "id": g.get("id")} for g in gold]
+        docs = [_model_input(g, corpus) for g in gold]
         results = extractor.pipe(docs, n_process=n_process)
         if progress:
             from tqdm.auto import tqdm
             results = tqdm(results, total=len(docs), unit="doc", desc="govie evaluate")
-        pred = [r.to_doccano() for r in results]
+        pred = [_cut(r.to_doccano(), g) for r, g in zip(results, gold)]
     scores = score(gold, pred, errors=errors)
     scores["missing"] = missing
     scores["gold"] = str(gold_path)
+    scores["split"] = split
     scores["pred"] = str(pred_path) if pred_path is not None else None
     scores["model"] = None if pred_path is not None else str(model or "rules")
     return scores
+
+
+def _model_input(g: dict, corpus) -> dict:
+    """The whole report for a stand-off passage (so the model sees its section), else the text."""
+    meta = g.get("meta") or {}
+    if g.get("doc") and "offset" in meta:
+        from .corpus import corpus_root, read_doc
+
+        return {"text": read_doc(corpus_root(corpus), g["doc"]), "id": g.get("id")}
+    return {"text": g["text"], "id": g.get("id")}
+
+
+def _cut(pred: dict, g: dict) -> dict:
+    """The prediction for a passage: what lies inside it, offsets made relative to it."""
+    meta = g.get("meta") or {}
+    if not (g.get("doc") and "offset" in meta):
+        return pred
+    a, b = meta["offset"], meta["offset"] + len(g["text"])
+    inside = {e["id"]: e for e in pred["entities"] if a <= e["start_offset"] and e["end_offset"] <= b}
+    return {**pred, "text": g["text"],
+            "entities": [{**e, "start_offset": e["start_offset"] - a, "end_offset": e["end_offset"] - a}
+                         for e in inside.values()],
+            "relations": [r for r in pred["relations"] if r["from_id"] in inside and r["to_id"] in inside]}
 
 
 def _align(gold: list, preds: list, where: str, missing: list) -> list:

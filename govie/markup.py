@@ -79,7 +79,7 @@ def render(record: dict) -> str:
     return "\n".join(out) + "\n"
 
 
-def parse(markup: str, text: str, source: str = "<markup>") -> dict:
+def parse(markup: str, text: str, source: str = "<markup>", first_line: int = 1) -> dict:
     """The doccano-style record a markup describes, checked against the original ``text``.
 
     Raises AnnotationError naming the markup line when a line's text differs from the
@@ -91,7 +91,7 @@ def parse(markup: str, text: str, source: str = "<markup>") -> dict:
     entities, relations, ids = [], [], {}
     pending = []  # (markup line number, relation fields)
     current = None
-    for n, raw in enumerate(markup.splitlines(), start=1):
+    for n, raw in enumerate(markup.splitlines(), start=first_line):
         line = raw.rstrip("\r")
         if current is None and line.startswith(_META):
             meta = json.loads(line[len(_META):])
@@ -146,6 +146,32 @@ def parse(markup: str, text: str, source: str = "<markup>") -> dict:
         record = {"id": doc_id, **record}
     validate_record(record, source)
     return record
+
+
+def split_records(markup: str) -> list:
+    """The markup of each record in a file holding several (each starts with an ``#id`` line)."""
+    chunks, current = [], []
+    for line in markup.splitlines(keepends=True):
+        if line.startswith(_ID) and current:
+            chunks.append("".join(current))
+            current = []
+        current.append(line)
+    if "".join(current).strip():
+        chunks.append("".join(current))
+    return chunks
+
+
+def header(markup: str) -> tuple:
+    """(id, meta) from a record's ``#id`` and ``#meta`` lines (None, {} when absent)."""
+    doc_id, meta = None, {}
+    for line in markup.splitlines():
+        if line.startswith(_ID):
+            doc_id = line[len(_ID):].strip()
+        elif line.startswith(_META):
+            meta = json.loads(line[len(_META):])
+        elif line.startswith("@"):
+            break
+    return doc_id, meta
 
 
 def _strip(line: str) -> tuple:

@@ -17,6 +17,7 @@ import argparse
 import csv
 import json
 import os
+import re
 import sys
 from collections import Counter
 from pathlib import Path
@@ -51,16 +52,8 @@ def cmd_prepare(args) -> int:
     root = corpus.corpus_root(args.corpus)
     text = corpus.read_doc(root, args.doc)
     meta = manifest_meta(root, args.doc)
-    result = govie.extract(text, region=meta.get("region"), year=meta.get("year"))
-    record = result.to_doccano()
+    record = preannotate(text, meta)
     record["id"] = args.doc
-    record["meta"] = {k: v for k, v in {**record["meta"], **meta}.items() if k in ("region", "year", "level")}
-    spans = {e["id"]: text[e["start_offset"]:e["end_offset"]] for e in record["entities"]}
-    for rel in record["relations"]:  # keep indicator_name only where the span alone is not the quantity
-        if rel.get("indicator_name") == spans.get(rel["to_id"]):
-            del rel["indicator_name"]
-        for key in ("value", "value_high", "unit", "indicator_id"):
-            rel.pop(key, None)
     if args.bare:
         record["entities"], record["relations"] = [], []
     out = Path(args.output)
@@ -70,12 +63,122 @@ def cmd_prepare(args) -> int:
     return 0
 
 
-def _parse(path: Path, root: Path) -> dict:
-    src = path.read_text(encoding="utf-8")
-    doc = next((ln[4:].strip() for ln in src.splitlines() if ln.startswith("#id ")), None)
-    if not doc:
-        raise GovieError(f"{path}: no '#id <doc path>' line")
-    return markup.parse(src, corpus.read_doc(root, doc), str(path))
+def preannotate(text: str, meta: dict) -> dict:
+    """The current pipeline's annotation of a report, as a record to correct by hand."""
+    record = govie.extract(text, region=meta.get("region"), year=meta.get("year")).to_doccano()
+    record["meta"] = {k: v for k, v in {**record["meta"], **meta}.items() if k in ("region", "year", "level")}
+    spans = {e["id"]: text[e["start_offset"]:e["end_offset"]] for e in record["entities"]}
+    for rel in record["relations"]:  # keep indicator_name only where the span alone is not the quantity
+        if rel.get("indicator_name") == spans.get(rel["to_id"]):
+            del rel["indicator_name"]
+        for key in ("value", "value_high", "unit", "indicator_id"):
+            rel.pop(key, None)
+    return record
+
+
+_PARAGRAPH_END = re.compile(r"\n|\\r\\n|\\n")  # real line breaks, or literal \r\n text
+
+
+def paragraphs(text: str) -> list:
+    """(start, end) of each paragraph: text between line breaks, stripped of edge spaces."""
+    out, pos = [], 0
+    for m in list(_PARAGRAPH_END.finditer(text)) + [None]:
+        end = m.start() if m else len(text)
+        a, b = pos, end
+        while a < b and text[a] in " \t\r\u3000":
+            a += 1
+        while b > a and text[b - 1] in " \t\r\u3000":
+            b -= 1
+        if b > a:
+            out.append((a, b))
+        pos = m.end() if m else len(text)
+    return out
+
+
+def passage_record(text: str, result: dict, a: int, b: int) -> dict:
+    """The part of a pre-annotated report between a and b, offsets relative to a."""
+    inside = {e["id"]: e for e in result["entities"] if a <= e["start_offset"] and e["end_offset"] <= b}
+    ents = [{**e, "start_offset": e["start_offset"] - a, "end_offset": e["end_offset"] - a} for e in inside.values()]
+    rels = [r for r in result["relations"] if r["from_id"] in inside and r["to_id"] in inside]
+    return {"text": text[a:b], "entities": ents, "relations": rels}
+
+
+def cmd_passages(args) -> int:
+    """Sample passages with numbers or names from reports outside the whole-report gold."""
+    import random
+
+    from govie import context
+    from govie.text import split_sentences
+
+    root = corpus.corpus_root(args.corpus)
+    with open(root / "MANIFEST.tsv", encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh, delimiter="\t"))
+    taken = set()
+    if Path(args.exclude).exists():
+        with open(args.exclude, encoding="utf-8") as fh:
+            taken = {row["file"] for row in csv.DictReader(fh, delimiter="\t")}
+    rng = random.Random(args.seed)
+    pool = [r for r in rows if r["file"] not in taken and not r["region"].startswith(DEV_REGIONS)
+            and int(r["chars"]) >= 2000]
+    rng.shuffle(pool)
+    pool.sort(key=lambda r: r["level"] != "county")  # the corpus has few county reports: take them all first
+    chosen = pool[:args.reports]
+    out_dir = Path(args.output)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    batches = [[] for _ in range(args.batches)]
+    n = 0
+    for i, row in enumerate(sorted(chosen, key=lambda r: r["file"])):
+        text = corpus.read_doc(root, row["file"])
+        meta = manifest_meta(root, row["file"])
+        result = preannotate(text, meta)
+        sents = split_sentences(text)
+        modes = context.section_modes(text, sents)
+        starts = [s.start for s in sents]
+        cands = [(a, b) for a, b in paragraphs(text) if args.min_chars <= b - a <= args.max_chars
+                 and any(a <= e["start_offset"] < b for e in result["entities"])]
+        for a, b in sorted(rng.sample(cands, min(args.per_report, len(cands)))):
+            rec = passage_record(text, result, a, b)
+            k = max(0, _bisect(starts, a) - 1)
+            section = {"actual": "review", "target": "plan"}.get(modes[k]) if modes else None
+            rec["id"] = f"{row['file']}@{a}"
+            rec["meta"] = {"doc": row["file"], "offset": a, "length": b - a, "section": section, **meta}
+            batches[i % args.batches].append(rec)
+            n += 1
+    for j, batch in enumerate(batches):
+        path = out_dir / f"passages-{j:02d}.markup"
+        path.write_text("".join(markup.render(r) for r in batch), encoding="utf-8")
+    print(f"{n} passages from {len(chosen)} reports in {args.batches} files under {out_dir}")
+    return 0
+
+
+def _bisect(starts: list, pos: int) -> int:
+    import bisect
+
+    return bisect.bisect_right(starts, pos)
+
+
+DEV_REGIONS = ("安徽省马鞍山市", "安徽省安庆市", "安徽省淮北市", "湖北省宜昌市")
+
+
+def _parse(path: Path, root: Path) -> list:
+    """The records of a markup file (one report, or several passages), checked against the corpus."""
+    records, line = [], 1
+    for chunk in markup.split_records(path.read_text(encoding="utf-8")):
+        doc_id, meta = markup.header(chunk)
+        if not doc_id:
+            raise GovieError(f"{path}:{line}: no '#id <doc path>' line")
+        if "offset" in meta:  # a passage: meta.doc, meta.offset, meta.length
+            whole = corpus.read_doc(root, meta["doc"])
+            text = whole[meta["offset"]:meta["offset"] + meta["length"]]
+        else:
+            text = corpus.read_doc(root, doc_id)
+        records.append(markup.parse(chunk, text, str(path), first_line=line))
+        line += chunk.count("\n")
+    return records
+
+
+def _doc_of(record: dict) -> str:
+    return record["meta"].get("doc") or record["id"]
 
 
 def cmd_check(args) -> int:
@@ -83,14 +186,15 @@ def cmd_check(args) -> int:
     bad = 0
     for p in args.files:
         try:
-            rec = _parse(Path(p), root)
+            recs = _parse(Path(p), root)
         except GovieError as exc:
             print(f"ERROR {exc}")
             bad += 1
             continue
-        labels = Counter(e["label"] for e in rec["entities"])
-        types = Counter(r["type"] for r in rec["relations"])
-        print(f"{p}: ok  {dict(labels)}  relations {dict(types)}")
+        labels = Counter(e["label"] for r in recs for e in r["entities"])
+        types = Counter(rel["type"] for r in recs for rel in r["relations"])
+        what = f"{len(recs)} passages" if len(recs) > 1 else "ok"
+        print(f"{p}: {what}  {dict(labels)}  relations {dict(types)}")
     return 1 if bad else 0
 
 
@@ -100,15 +204,26 @@ def cmd_store(args) -> int:
     existing = []
     if into.exists():
         existing = [json.loads(ln) for ln in into.read_text(encoding="utf-8").splitlines() if ln.strip()]
-    by_doc = {r["doc"]: r for r in existing}
+    by_key = {_key(r): r for r in existing}
+    n = 0
     for p in args.files:
-        rec = _parse(Path(p), root)
-        doc = rec["id"]
-        rec["meta"] = {**rec.get("meta", {}), **({"annotator": args.annotator} if args.annotator else {})}
-        by_doc[doc] = corpus.detach(rec, doc)
-        print(f"stored {doc}")
-    corpus.write_standoff(into, sorted(by_doc.values(), key=lambda r: r["doc"]))
+        for rec in _parse(Path(p), root):
+            doc = _doc_of(rec)
+            meta = {k: v for k, v in rec.get("meta", {}).items() if k != "doc"}
+            if args.annotator:
+                meta["annotator"] = args.annotator
+            rec = {**rec, "meta": meta}
+            whole = corpus.read_doc(root, doc) if "offset" in meta else None
+            stand = corpus.detach(rec, doc, report_text=whole)
+            by_key[_key(stand)] = stand
+            n += 1
+    corpus.write_standoff(into, sorted(by_key.values(), key=lambda r: (r["doc"], r["meta"].get("offset", -1))))
+    print(f"stored {n} records from {len(args.files)} files into {into} ({len(by_key)} records in all)")
     return 0
+
+
+def _key(standoff: dict) -> tuple:
+    return standoff["doc"], standoff.get("meta", {}).get("offset")
 
 
 def cmd_render(args) -> int:
@@ -138,6 +253,17 @@ def main(argv=None) -> int:
     p.add_argument("--into", required=True)
     p.add_argument("--annotator", default=None)
     p.set_defaults(func=cmd_store)
+    p = sub.add_parser("passages", help="sample passages with numbers or names into pre-annotated markup batches")
+    p.add_argument("-o", "--output", required=True, help="folder for the batch files")
+    p.add_argument("--reports", type=int, default=330)
+    p.add_argument("--per-report", type=int, default=5)
+    p.add_argument("--batches", type=int, default=8)
+    p.add_argument("--min-chars", type=int, default=30)
+    p.add_argument("--max-chars", type=int, default=400)
+    p.add_argument("--seed", type=int, default=7)
+    p.add_argument("--exclude", default=str(REPO / "training" / "annotations" / "gold_selection.tsv"),
+                   help="TSV whose 'file' column lists reports to leave out (the whole-report gold)")
+    p.set_defaults(func=cmd_passages)
     p = sub.add_parser("render", help="write each record of a doccano JSONL (with text) as a markup file")
     p.add_argument("jsonl")
     p.add_argument("-o", "--output", required=True, help="folder for the markup files")
