@@ -185,10 +185,25 @@ def _init(config) -> None:
 
 
 def _work(path: str) -> Outcome:
-    """Read, hash and extract one file; any failure becomes the outcome's error."""
     _, _, fmt, encoding, region, year = _config
+    return process_file(path, _extractor, fmt, encoding, region, year)
+
+
+def process_file(path: PathLike, extractor=None, fmt: str = ".csv", encoding: str = "auto",
+                 region: Optional[str] = None, year: Optional[int] = None) -> Outcome:
+    """Read, hash and extract one file; any failure becomes the outcome's error.
+
+    ``outcome.rows`` holds the file's target rows (``fmt`` '.csv' or '.parquet') or
+    ``outcome.record`` its doccano record ('.jsonl'). This is the unit of work to hand to
+    a distributed engine (see examples/dask_extract.py).
+    """
     from .io import decode
 
+    if extractor is None:
+        from .pipeline import load
+
+        extractor = load()
+    path = str(path)
     try:
         data = Path(path).read_bytes()
     except OSError as exc:
@@ -196,7 +211,7 @@ def _work(path: str) -> Outcome:
     digest = hashlib.sha256(data).hexdigest()
     try:
         text = decode(data, encoding, path)
-        result = _extractor.extract(text, region=region, year=year, id=path)
+        result = extractor.extract(text, region=region, year=year, id=path)
     except Exception as exc:  # recorded in the output, never dropped
         return Outcome(doc=path, file_sha256=digest, error=f"{type(exc).__name__}: {exc}")
     outcome = Outcome(doc=path, file_sha256=digest, chars=len(text), n_targets=len(result.targets))

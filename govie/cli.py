@@ -4,6 +4,7 @@
                   [--region R] [--year Y] [--workers N] [--resume] [--quiet]
     govie evaluate GOLD [--corpus DIR] [--split validation] [--model rules | --pred PRED.jsonl]
                    [--errors N] [--json OUT.json]
+    govie convert IN OUT [--corpus DIR]   (.jsonl doccano | .json Label Studio | .spacy | datasets folder)
     govie --version
 
 Exit codes: 0 all went well; 1 some documents failed (they are recorded in the output);
@@ -90,6 +91,14 @@ def _parser() -> argparse.ArgumentParser:
     ev.add_argument("--workers", type=int, default=1, metavar="N", help="worker processes for --model")
     ev.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
     ev.set_defaults(func=cmd_evaluate)
+    cv = sub.add_parser("convert", help="convert annotations between doccano, Label Studio, DocBin and datasets",
+                        description="Convert annotation files. The kind comes from the name: .jsonl "
+                                    "(doccano; stand-off records are joined with --corpus), .json (Label "
+                                    "Studio), .spacy (spaCy DocBin), a folder (a saved datasets.Dataset).")
+    cv.add_argument("input", metavar="IN")
+    cv.add_argument("output", metavar="OUT")
+    cv.add_argument("--corpus", metavar="DIR", help="corpus root for stand-off input (default: $GOVIE_CORPUS)")
+    cv.set_defaults(func=cmd_convert)
     return parser
 
 
@@ -123,6 +132,25 @@ def cmd_extract(args: argparse.Namespace) -> int:
         print(f"govie: … and {len(summary.failures) - 20} more failures, all recorded in the output", file=sys.stderr)
     print(f"govie: {summary}", file=sys.stderr)
     return 1 if summary.failed else 0
+
+
+# --------------------------------------------------------------------------- convert
+
+
+def cmd_convert(args: argparse.Namespace) -> int:
+    from .formats import read_any, write_any
+
+    if not Path(args.input).exists():
+        raise UsageError(f"no such file or folder: {args.input}")
+    try:
+        records = read_any(args.input, args.corpus)
+        n = write_any(args.output, records)
+    except GovieError as exc:
+        raise UsageError(str(exc)) from None
+    except ImportError as exc:
+        raise UsageError(f"{exc.name} is needed for this format: pip install 'govie[train]'") from None
+    print(f"govie: {n} records -> {args.output}", file=sys.stderr)
+    return 0
 
 
 # --------------------------------------------------------------------------- evaluate
