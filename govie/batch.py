@@ -222,6 +222,16 @@ def process_file(path: PathLike, extractor=None, fmt: str = ".csv", encoding: st
     return outcome
 
 
+def target_rows(path: PathLike) -> list:
+    """The target rows of one report file, each with ``error`` None; a file that fails gives
+    one row with only ``doc_id`` and ``error``. A picklable unit of work for engines such as
+    Dask or Spark (see examples/dask_extract.py)."""
+    outcome = process_file(path)
+    if outcome.error is not None:
+        return [{"doc_id": outcome.doc, "error": outcome.error}]
+    return [{**row, "error": None} for row in outcome.rows]
+
+
 def _outcomes(files: Sequence[str], config, workers: int) -> Iterable[Outcome]:
     """Outcomes in input order; at most a few documents per worker in flight."""
     if workers == 1:
