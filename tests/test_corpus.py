@@ -8,7 +8,7 @@ import pytest
 from govie import corpus
 from govie.errors import AnnotationError, CorpusError
 
-from conftest import make_doc
+from conftest import REPO, make_doc
 
 REPORT = "前言。\n全区地区生产总值增长6%。\n结语。"
 
@@ -73,3 +73,34 @@ def test_corpus_root_from_environment(root, monkeypatch):
     monkeypatch.delenv("GOVIE_CORPUS")
     with pytest.raises(CorpusError, match="GOVIE_CORPUS"):
         corpus.corpus_root()
+
+
+def test_split_is_by_report_and_stable():
+    docs = [f"raw/x/report_{i}.txt" for i in range(200)]
+    splits = [corpus.split_of(d) for d in docs]
+    assert set(splits) == {"train", "validation"}
+    assert 20 <= splits.count("validation") <= 60
+    assert splits == [corpus.split_of(d) for d in docs]
+
+
+def test_read_gold_filters_by_split_and_joins(root, tmp_path):
+    rec = corpus.detach(whole(), "raw/a.txt")
+    path = tmp_path / "gold.jsonl"
+    corpus.write_standoff(path, [rec])
+    mine = corpus.split_of("raw/a.txt")
+    other = "train" if mine == "validation" else "validation"
+    assert [r["text"] for r in corpus.read_gold(path, root, split=mine)] == [REPORT]
+    assert corpus.read_gold(path, root, split=other) == []
+
+
+def test_recorded_split_matches_the_rule():
+    split_file = REPO / "training" / "annotations" / "split.tsv"
+    rows = [line.split("\t") for line in split_file.read_text(encoding="utf-8").splitlines()[1:]]
+    assert rows and all(corpus.split_of(doc) == split.strip() for doc, _, split in rows)
+
+
+def test_committed_gold_joins_with_the_corpus(shared_dir):
+    gold = REPO / "training" / "annotations" / "gold"
+    recs = corpus.read_gold(gold, shared_dir / "corpus")
+    assert len(recs) >= 30
+    assert all(r["sha256"] if "sha256" in r else True for r in recs)
