@@ -114,3 +114,11 @@ def test_extract_many_records_a_failure_and_goes_on():
     out = list(govie.extract_many(["GDP增长6%。", None, "GDP增长\udcff", "投资增长7%。"]))
     assert [r.ok for r in out] == [True, False, False, True]
     assert "TypeError" in out[1].error and "InputError" in out[2].error
+
+
+@pytest.mark.parametrize("content", ["{not json", "[1, 2]", '{"name": "x"}', ""])
+def test_corrupt_model_directory_is_one_clear_error(tmp_path, content):
+    (tmp_path / "meta.json").write_text(content, encoding="utf-8")
+    with pytest.raises(govie.ModelLoadError) as info:
+        govie.load(tmp_path)
+    assert str(tmp_path) in str(info.value)
