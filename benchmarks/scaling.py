@@ -30,36 +30,35 @@ import govie  # noqa: E402
 from speed import pick  # noqa: E402
 
 
-def batch_rate(files, workers, repeat):
+def timed_rate(files, run, repeat):
+    """chars/s and docs/s of ``run(files, tmp_dir)`` over the files, median of ``repeat`` runs."""
     chars = sum(len(govie.read_text(f)) for f in files)
     times = []
     for _ in range(repeat):
         with tempfile.TemporaryDirectory() as tmp:
             t = time.perf_counter()
-            s = govie.extract_files(files, Path(tmp) / "out.jsonl", workers=workers, progress=False)
+            run(files, Path(tmp))
             times.append(time.perf_counter() - t)
-            assert s.failed == 0, s.failures
     med = statistics.median(times)
     return {"chars": chars, "docs": len(files), "seconds_median": round(med, 2),
             "chars_per_s": round(chars / med), "docs_per_s": round(len(files) / med, 1)}
 
 
-def dask_rate(files, workers, repeat):
+def batch_run(workers):
+    def run(files, tmp):
+        s = govie.extract_files(files, tmp / "out.jsonl", workers=workers, progress=False)
+        assert s.failed == 0, s.failures
+    return run
+
+
+def dask_run(workers):
     import dask
     import dask_extract
 
-    chars = sum(len(govie.read_text(f)) for f in files)
-    times = []
-    for _ in range(repeat):
-        with tempfile.TemporaryDirectory() as tmp:
-            t = time.perf_counter()
-            with dask.config.set(scheduler="processes", num_workers=workers):
-                dask_extract.targets_frame(files, partitions=4 * workers).to_parquet(Path(tmp) / "o.parquet",
-                                                                                     write_index=False)
-            times.append(time.perf_counter() - t)
-    med = statistics.median(times)
-    return {"chars": chars, "docs": len(files), "workers": workers, "seconds_median": round(med, 2),
-            "chars_per_s": round(chars / med), "docs_per_s": round(len(files) / med, 1)}
+    def run(files, tmp):
+        with dask.config.set(scheduler="processes", num_workers=workers):
+            dask_extract.targets_frame(files, partitions=4 * workers).to_parquet(tmp / "o.parquet", write_index=False)
+    return run
 
 
 def length_curve(files, repeat):
@@ -93,11 +92,11 @@ def main(argv=None) -> int:
     print(f"{len(files)} reports, {os.cpu_count()} CPU cores")
     figures = {"reports": len(files), "cores": os.cpu_count()}
     for w in (1, 2):
-        r = batch_rate(files, w, args.repeat)
+        r = timed_rate(files, batch_run(w), args.repeat)
         figures[f"batch_{w}_workers"] = r
         print(f"govie.extract_files, {w} worker(s): {r['chars_per_s']:,} chars/s, {r['docs_per_s']} docs/s "
               f"(median of {args.repeat}, {r['seconds_median']} s)")
-    r = dask_rate(files, 2, args.repeat)
+    r = timed_rate(files, dask_run(2), args.repeat)
     figures["dask_local_2_workers"] = r
     print(f"Dask local (processes, 2 workers): {r['chars_per_s']:,} chars/s, {r['docs_per_s']} docs/s "
           f"(median of {args.repeat}, {r['seconds_median']} s)")

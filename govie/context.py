@@ -102,18 +102,16 @@ def section_statuses(text: str, sentences: List[Sentence],
     also returns the mode at the end, to carry into the next window of a long report."""
     out = []
     modes = section_modes(text, sentences, mode)
-    for s, mode in zip(sentences, modes):
+    for s, section in zip(sentences, modes):
         sent = text[s.start:s.end]
         if _ACTUAL_CUE.search(sent):
             out.append("actual")
         elif _STRONG_TARGET_CUE.search(sent):
             out.append("target")
-        elif mode is None and _TARGET_CUE.search(sent):
+        elif section is None and _TARGET_CUE.search(sent):
             out.append("target")
-        elif mode is not None:
-            out.append(mode)
         else:
-            out.append("actual")
+            out.append(section or "actual")
     return out, (modes[-1] if modes else mode)
 
 

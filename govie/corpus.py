@@ -15,13 +15,12 @@ with a clear message on a missing file or a hash mismatch; ``detach`` does the r
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 from pathlib import Path
-from typing import Iterable, Iterator, Optional, Union
+from typing import Iterable, Optional, Union
 
 from .errors import AnnotationError, CorpusError
-from .io import validate_record, write_jsonl
+from .io import iter_numbered, validate_record, write_jsonl
 
 PathLike = Union[str, Path]
 CORPUS_ENV = "GOVIE_CORPUS"
@@ -110,7 +109,7 @@ def load_standoff(path: PathLike, root: Optional[PathLike] = None) -> list:
     cache: dict = {}
     out = []
     for file in _jsonl_files(path):
-        for lineno, rec in _numbered(file):
+        for lineno, rec in iter_numbered(file):
             out.append(join(rec, root, cache, str(file), lineno))
     return out
 
@@ -142,7 +141,7 @@ def read_gold(path: PathLike, root: Optional[PathLike] = None, split: Optional[s
     base = None
     out = []
     for file in _jsonl_files(path):
-        for lineno, rec in _numbered(file):
+        for lineno, rec in iter_numbered(file):
             doc = rec.get("doc") or (rec.get("meta") or {}).get("doc")
             if split is not None:
                 if not doc:
@@ -160,7 +159,18 @@ def read_gold(path: PathLike, root: Optional[PathLike] = None, split: Optional[s
 
 
 def write_standoff(path: PathLike, records: Iterable[dict]) -> int:
+    """Write stand-off records (one JSON object a line); returns how many."""
     return write_jsonl(path, records)
+
+
+def cut(record: dict, start: int, end: int) -> dict:
+    """The part of a record (with text) between ``start`` and ``end``: the entities wholly
+    inside, offsets made relative to ``start``, and the relations between them."""
+    inside = {e["id"]: e for e in record["entities"] if start <= e["start_offset"] and e["end_offset"] <= end}
+    return {**record, "text": record["text"][start:end],
+            "entities": [{**e, "start_offset": e["start_offset"] - start, "end_offset": e["end_offset"] - start}
+                         for e in inside.values()],
+            "relations": [r for r in record.get("relations", []) if r["from_id"] in inside and r["to_id"] in inside]}
 
 
 def _jsonl_files(path: PathLike) -> list:
@@ -170,16 +180,3 @@ def _jsonl_files(path: PathLike) -> list:
     if not path.exists():
         raise FileNotFoundError(f"no such annotation file or folder: {path}")
     return [path]
-
-
-def _numbered(file: Path) -> Iterator[tuple]:
-    """(1-based line number, object) for each non-blank line of a JSONL file."""
-    with open(file, encoding="utf-8-sig") as fh:
-        for lineno, line in enumerate(fh, start=1):
-            if not line.strip():
-                continue
-            try:
-                yield lineno, json.loads(line)
-            except json.JSONDecodeError as exc:
-                raise AnnotationError(f"malformed JSON ({exc.msg} at column {exc.colno})",
-                                      str(file), lineno) from None

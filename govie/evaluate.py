@@ -302,12 +302,9 @@ def _cut(pred: dict, g: dict) -> dict:
     meta = g.get("meta") or {}
     if not (g.get("doc") and "offset" in meta):
         return pred
-    a, b = meta["offset"], meta["offset"] + len(g["text"])
-    inside = {e["id"]: e for e in pred["entities"] if a <= e["start_offset"] and e["end_offset"] <= b}
-    return {**pred, "text": g["text"],
-            "entities": [{**e, "start_offset": e["start_offset"] - a, "end_offset": e["end_offset"] - a}
-                         for e in inside.values()],
-            "relations": [r for r in pred["relations"] if r["from_id"] in inside and r["to_id"] in inside]}
+    from .corpus import cut
+
+    return cut(pred, meta["offset"], meta["offset"] + len(g["text"]))
 
 
 def _align(gold: list, preds: list, where: str, missing: list) -> list:

@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Iterable, List, Union
 
 from .errors import AnnotationError
-from .io import validate_record, write_jsonl
+from .io import iter_numbered, validate_record, write_jsonl
 from .schema import LABELS
 
 PathLike = Union[str, Path]
@@ -37,17 +37,10 @@ NER_TAGS = ["O"] + [f"{p}-{label}" for label in LABELS for p in ("B", "I")]
 def read_doccano(path: PathLike) -> List[dict]:
     """Records of a doccano JSONL export (relation or sequence-labelling project), checked."""
     out = []
-    with open(path, encoding="utf-8-sig") as fh:
-        for lineno, line in enumerate(fh, start=1):
-            if not line.strip():
-                continue
-            try:
-                rec = json.loads(line)
-            except json.JSONDecodeError as exc:
-                raise AnnotationError(f"malformed JSON ({exc.msg} at column {exc.colno})", str(path), lineno) from None
-            if isinstance(rec, dict) and "entities" not in rec and isinstance(rec.get("label"), list):
-                rec = _from_sequence_labels(rec)
-            out.append(validate_record(rec, str(path), lineno))
+    for lineno, rec in iter_numbered(path):
+        if isinstance(rec, dict) and "entities" not in rec and isinstance(rec.get("label"), list):
+            rec = _from_sequence_labels(rec)
+        out.append(validate_record(rec, str(path), lineno))
     return out
 
 

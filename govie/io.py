@@ -106,6 +106,15 @@ def iter_jsonl(path: PathLike, validate: bool = True, allow_errors: bool = False
     lines that carry an ``error`` key (documents a batch run failed on) without a text.
     A problem raises ``AnnotationError`` naming the file and the 1-based line.
     """
+    for lineno, record in iter_numbered(path):
+        if validate:
+            validate_record(record, str(path), lineno, allow_errors=allow_errors)
+        yield record
+
+
+def iter_numbered(path: PathLike) -> Iterator[tuple]:
+    """(1-based line number, JSON object) for each non-blank line of a JSONL file; a line
+    that is not JSON, or a file that is not UTF-8, raises AnnotationError naming file and line."""
     path = Path(path)
     try:
         fh = open(path, encoding="utf-8-sig")
@@ -118,13 +127,10 @@ def iter_jsonl(path: PathLike, validate: bool = True, allow_errors: bool = False
                 if not line.strip():
                     continue
                 try:
-                    record = json.loads(line)
+                    yield lineno, json.loads(line)
                 except json.JSONDecodeError as exc:
                     raise AnnotationError(f"malformed JSON ({exc.msg} at column {exc.colno})",
                                           str(path), lineno) from None
-                if validate:
-                    validate_record(record, str(path), lineno, allow_errors=allow_errors)
-                yield record
         except UnicodeDecodeError:
             raise AnnotationError("not UTF-8; save annotation files as UTF-8", str(path), lineno + 1) from None
 

@@ -62,3 +62,11 @@ def tiny_gold_path(tmp_path, tiny_gold) -> Path:
     path = tmp_path / "gold.jsonl"
     path.write_text("".join(json.dumps(d, ensure_ascii=False) + "\n" for d in tiny_gold), encoding="utf-8")
     return path
+
+
+def write_reports(root: Path, texts: dict) -> Path:
+    """Write {relative name: text} as UTF-8 report files under ``root``; return ``root``."""
+    for name, text in texts.items():
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_text(text, encoding="utf-8")
+    return root

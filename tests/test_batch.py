@@ -10,6 +10,8 @@ import govie.pipeline
 from govie.batch import extract_files
 from govie.cli import main
 
+from conftest import write_reports
+
 TEXTS = {
     "a.txt": "今年主要预期目标是:地区生产总值增长6%左右,固定资产投资增长7%。",
     "b.txt": "过去一年,全区实现地区生产总值132亿元,新签约项目38个。",
@@ -20,11 +22,7 @@ TEXTS = {
 
 @pytest.fixture
 def reports(tmp_path):
-    root = tmp_path / "reports"
-    for name, text in TEXTS.items():
-        (root / name).parent.mkdir(parents=True, exist_ok=True)
-        (root / name).write_text(text, encoding="utf-8")
-    return root
+    return write_reports(tmp_path / "reports", TEXTS)
 
 
 def lines(path):

@@ -8,6 +8,8 @@ import pytest
 
 from govie.batch import extract_files
 
+from conftest import write_reports
+
 REPO = Path(__file__).resolve().parent.parent
 TEXTS = {
     "a.txt": "今年主要预期目标是:地区生产总值增长6%左右,固定资产投资增长7%。",
@@ -19,11 +21,7 @@ KEY = ["doc_id", "indicator_text", "value_text", "value_start", "type", "status"
 
 @pytest.fixture
 def reports(tmp_path):
-    root = tmp_path / "reports"
-    for name, text in TEXTS.items():
-        (root / name).parent.mkdir(parents=True, exist_ok=True)
-        (root / name).write_text(text, encoding="utf-8")
-    return root
+    return write_reports(tmp_path / "reports", TEXTS)
 
 
 def rows(df):

@@ -14,7 +14,9 @@ The markup's ``#id`` line is the document's path under the corpus root.
 from __future__ import annotations
 
 import argparse
+import bisect
 import csv
+import functools
 import json
 import os
 import re
@@ -34,18 +36,24 @@ def default_corpus() -> Path:
     return Path(os.environ.get(corpus.CORPUS_ENV) or REPO.parent / "shared" / "corpus")
 
 
-def manifest_meta(root: Path, doc: str) -> dict:
+@functools.lru_cache(maxsize=4)
+def _manifest(root: Path) -> dict:
+    """MANIFEST.tsv of a corpus root as {file: row} (read once)."""
     path = root / "MANIFEST.tsv"
     if not path.exists():
         return {}
     with open(path, encoding="utf-8") as fh:
-        for row in csv.DictReader(fh, delimiter="\t"):
-            if row["file"] == doc:
-                meta = {"region": row["region"], "level": row["level"]}
-                if row.get("year", "").isdigit():
-                    meta["year"] = int(row["year"])
-                return meta
-    return {}
+        return {row["file"]: row for row in csv.DictReader(fh, delimiter="\t")}
+
+
+def manifest_meta(root: Path, doc: str) -> dict:
+    row = _manifest(Path(root)).get(doc)
+    if row is None:
+        return {}
+    meta = {"region": row["region"], "level": row["level"]}
+    if row.get("year", "").isdigit():
+        meta["year"] = int(row["year"])
+    return meta
 
 
 def cmd_prepare(args) -> int:
@@ -95,14 +103,6 @@ def paragraphs(text: str) -> list:
     return out
 
 
-def passage_record(text: str, result: dict, a: int, b: int) -> dict:
-    """The part of a pre-annotated report between a and b, offsets relative to a."""
-    inside = {e["id"]: e for e in result["entities"] if a <= e["start_offset"] and e["end_offset"] <= b}
-    ents = [{**e, "start_offset": e["start_offset"] - a, "end_offset": e["end_offset"] - a} for e in inside.values()]
-    rels = [r for r in result["relations"] if r["from_id"] in inside and r["to_id"] in inside]
-    return {"text": text[a:b], "entities": ents, "relations": rels}
-
-
 def cmd_passages(args) -> int:
     """Sample passages with numbers or names from reports outside the whole-report gold."""
     import random
@@ -111,8 +111,7 @@ def cmd_passages(args) -> int:
     from govie.text import split_sentences
 
     root = corpus.corpus_root(args.corpus)
-    with open(root / "MANIFEST.tsv", encoding="utf-8") as fh:
-        rows = list(csv.DictReader(fh, delimiter="\t"))
+    rows = list(_manifest(root).values())
     taken = set()
     if Path(args.exclude).exists():
         with open(args.exclude, encoding="utf-8") as fh:
@@ -137,8 +136,9 @@ def cmd_passages(args) -> int:
         cands = [(a, b) for a, b in paragraphs(text) if args.min_chars <= b - a <= args.max_chars
                  and any(a <= e["start_offset"] < b for e in result["entities"])]
         for a, b in sorted(rng.sample(cands, min(args.per_report, len(cands)))):
-            rec = passage_record(text, result, a, b)
-            k = max(0, _bisect(starts, a) - 1)
+            rec = corpus.cut({**result, "text": text}, a, b)
+            rec = {k: rec[k] for k in ("text", "entities", "relations")}
+            k = max(0, bisect.bisect_right(starts, a) - 1)
             section = {"actual": "review", "target": "plan"}.get(modes[k]) if modes else None
             rec["id"] = f"{row['file']}@{a}"
             rec["meta"] = {"doc": row["file"], "offset": a, "length": b - a, "section": section, **meta}
@@ -149,12 +149,6 @@ def cmd_passages(args) -> int:
         path.write_text("".join(markup.render(r) for r in batch), encoding="utf-8")
     print(f"{n} passages from {len(chosen)} reports in {args.batches} files under {out_dir}")
     return 0
-
-
-def _bisect(starts: list, pos: int) -> int:
-    import bisect
-
-    return bisect.bisect_right(starts, pos)
 
 
 DEV_REGIONS = ("安徽省马鞍山市", "安徽省安庆市", "安徽省淮北市", "湖北省宜昌市")
