@@ -5,6 +5,8 @@
     govie evaluate GOLD [--corpus DIR] [--split validation] [--model rules | --pred PRED.jsonl]
                    [--errors N] [--json OUT.json]
     govie convert IN OUT [--corpus DIR]   (.jsonl doccano | .json Label Studio | .spacy | datasets folder)
+    govie train --train PATH... --dev PATH... --output models/NAME [--corpus DIR]
+                [--train-split train] [--dev-split validation] [--config CFG] [--set KEY=VALUE] [--gpu ID]
     govie --version
 
 Exit codes: 0 all went well; 1 some documents failed (they are recorded in the output);
@@ -99,6 +101,24 @@ def _parser() -> argparse.ArgumentParser:
     cv.add_argument("output", metavar="OUT")
     cv.add_argument("--corpus", metavar="DIR", help="corpus root for stand-off input (default: $GOVIE_CORPUS)")
     cv.set_defaults(func=cmd_convert)
+    tr = sub.add_parser("train", help="train a statistical pipeline on annotation files",
+                        description="Train govie's NER (training/configs/ner.cfg) on annotations in any format "
+                                    "`govie convert` reads, and write a model directory that govie.load() "
+                                    "and --model serve. Needs pip install 'govie[train]'.")
+    tr.add_argument("--train", nargs="+", required=True, metavar="PATH", help="training annotations")
+    tr.add_argument("--dev", nargs="+", required=True, metavar="PATH",
+                    help="development annotations (for choosing the best checkpoint)")
+    tr.add_argument("--output", "-o", required=True, metavar="DIR", help="model directory to write, e.g. models/my-model")
+    tr.add_argument("--corpus", metavar="DIR", help="corpus root for stand-off annotations (default: $GOVIE_CORPUS)")
+    tr.add_argument("--train-split", choices=("train", "validation"),
+                    help="keep only this side of the fixed split from --train (by report)")
+    tr.add_argument("--dev-split", choices=("train", "validation"),
+                    help="keep only this side of the fixed split from --dev (by report)")
+    tr.add_argument("--config", metavar="CFG", help="spaCy training config (default: training/configs/ner.cfg)")
+    tr.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
+                    help="override a config setting, e.g. --set training.max_steps=200 (repeatable)")
+    tr.add_argument("--gpu", type=int, default=-1, metavar="ID", help="GPU id to train on (default: CPU)")
+    tr.set_defaults(func=cmd_train)
     return parser
 
 
@@ -151,6 +171,45 @@ def cmd_convert(args: argparse.Namespace) -> int:
         raise UsageError(f"{exc.name} is needed for this format: pip install 'govie[train]'") from None
     print(f"govie: {n} records -> {args.output}", file=sys.stderr)
     return 0
+
+
+# --------------------------------------------------------------------------- train
+
+
+def cmd_train(args: argparse.Namespace) -> int:
+    try:
+        from .train import DEFAULT_CONFIG, read_records, train
+    except ImportError as exc:
+        raise UsageError(f"{exc.name} is needed for training: pip install 'govie[train]'") from None
+    config = Path(args.config) if args.config else DEFAULT_CONFIG
+    if not config.is_file():
+        raise UsageError(f"no such config file: {config}")
+    for p in args.train + args.dev:
+        if not Path(p).exists():
+            raise UsageError(f"no such annotation file or folder: {p}")
+    overrides = {}
+    for item in args.set:
+        key, sep, value = item.partition("=")
+        if not sep or not key:
+            raise UsageError(f"--set wants KEY=VALUE, got {item!r}")
+        overrides[key] = _config_value(value)
+    try:
+        train_recs = read_records(args.train, args.corpus, args.train_split)
+        dev_recs = read_records(args.dev, args.corpus, args.dev_split)
+        print(f"govie: training on {len(train_recs)} records, choosing on {len(dev_recs)}", file=sys.stderr)
+        out = train(train_recs, dev_recs, args.output, config=config, overrides=overrides, use_gpu=args.gpu)
+    except GovieError as exc:
+        raise UsageError(str(exc)) from None
+    print(f"govie: model written to {out}; try: govie evaluate GOLD --model {out}", file=sys.stderr)
+    return 0
+
+
+def _config_value(value: str):
+    """A --set value as spaCy's config would read it: JSON where it parses, else a string."""
+    try:
+        return json.loads(value)
+    except ValueError:
+        return value
 
 
 # --------------------------------------------------------------------------- evaluate

@@ -409,3 +409,39 @@ def _shared_modifier(text: str, span: Span, name: str, prev: Optional[_Group], s
     if m and prev.spans and prev.spans[0] != span:
         return m.group(0) + name
     return name
+
+
+def snap_indicators(text: str, linked: Linked, model_spans: Sequence[Span]) -> Linked:
+    """Indicator boundaries from a statistical NER where one overlaps the rule phrase.
+
+    The rules decide which phrase a value belongs to; a trained model knows better where
+    that phrase begins and ends (规模以上工业增加值 vs 工业增加值). Where several model spans
+    overlap the rule phrase, the one ending last (nearest the value) wins.
+    """
+    if not model_spans:
+        return linked
+    spans = sorted(model_spans)
+    starts = [s.start for s in spans]
+    swap = {}
+    for r in linked.relations:
+        ind = r.indicator
+        if ind in swap:
+            continue
+        lo = bisect_left(starts, ind.start - MAX_INDICATOR)
+        over = [s for s in spans[lo:bisect_left(starts, ind.end)] if s.end > ind.start and s.start < ind.end]
+        if over:
+            best = max(over, key=lambda s: s.end)
+            swap[ind] = Span(best.start, best.end, "INDICATOR")
+    if not swap:
+        return linked
+    out = Linked()
+    for r in linked.relations:
+        new = swap.get(r.indicator, r.indicator)
+        name = text[new.start:new.end] if r.name == text[r.indicator.start:r.indicator.end] else r.name
+        out.relations.append(r._replace(indicator=new, name=name))
+    seen = set()
+    for r in out.relations:
+        if r.indicator not in seen:
+            seen.add(r.indicator)
+            out.indicators.append(r.indicator)
+    return out

@@ -31,6 +31,9 @@ class Extractor:
         self.meta = dict(meta or BUILTIN_MODELS[DEFAULT_MODEL])
         self.name = self.meta.get("name", "rules")
         self.path = path
+        self.nlp = _load_spacy(path) if "ner" in self.meta.get("pipeline", []) else None
+        self.name_source = self.meta.get("names", "ner")  # ner | ner+rules: which names a trained model keeps
+        self.indicator_source = self.meta.get("indicators", "ner")  # ner | rules: indicator boundaries
 
     def __repr__(self) -> str:
         return f"<govie.Extractor {self.name!r}>"
@@ -65,12 +68,36 @@ class Extractor:
         sentences = textmod.split_sentences(norm.text)
         statuses, mode = context.section_statuses(norm.text, sentences, mode)
         values = quantities.find_values(norm.text)
-        names = entities.find_names(norm.text, region=region, taken=values)
+        if self.nlp is None:
+            names, model_indicators = entities.find_names(norm.text, region=region, taken=values), []
+        else:
+            names, model_indicators = self._model_names(norm.text, values, region)
         linked = links.link(norm.text, sentences, values, statuses, taken=names)
+        if model_indicators:
+            linked = links.snap_indicators(norm.text, linked, model_indicators)
         indicators, relations, names = _resolve_overlaps(values, linked, names)
         ents = {s: _entity(text, norm, s) for s in values + names + indicators}
         targets = records.build(text, norm, relations, ents, region=region, year=year)
         return sorted(ents.values()), targets, mode
+
+    def _model_names(self, text: str, values: list, region: Optional[str]) -> tuple:
+        """(names, indicator spans) from the statistical NER, the rule values preset."""
+        from spacy.tokens import Span as SpacySpan
+
+        doc = self.nlp.make_doc(text)
+        doc.ents = [SpacySpan(doc, v.start, v.end, label=v.label) for v in values]
+        for name, proc in self.nlp.pipeline:
+            if name != "govie_values":
+                doc = proc(doc)
+        found = [quantities.Span(e.start_char, e.end_char, e.label_) for e in doc.ents
+                 if e.label_ not in ("AMOUNT", "PERCENT")]
+        names = [s for s in found if s.label != "INDICATOR"]
+        if self.name_source == "ner+rules":
+            taken = entities.Occupancy(values + found)
+            names += [s for s in entities.find_names(text, region=region, taken=values) if taken.free(s.start, s.end)]
+            names.sort()
+        indicators = [s for s in found if s.label == "INDICATOR"] if self.indicator_source == "ner" else []
+        return names, indicators
 
     def pipe(self, docs: Iterable[Doc], batch_size: int = 32, n_process: int = 1,
              progress: bool = False) -> Iterator[Result]:
@@ -203,10 +230,27 @@ def _read_meta(path: Path) -> dict:
         found = meta.get("format") if isinstance(meta, dict) else None
         raise ModelLoadError(f"{path} has model format {found!r} but this govie reads format {MODEL_FORMAT}; "
                              "retrain it with this version's `govie train` or install the govie it was made with.")
-    if meta.get("pipeline", ["rules"]) != ["rules"]:
+    if meta.get("pipeline", ["rules"]) not in (["rules"], ["rules", "ner"]):
         raise ModelLoadError(f"{path} needs pipeline components {meta.get('pipeline')} that this govie "
                              "version does not provide; upgrade govie.")
     return meta
+
+
+def _load_spacy(path: Optional[Path]):
+    """The spaCy pipeline of a trained model directory (``path/nlp``)."""
+    if path is None or not (Path(path) / "nlp").is_dir():
+        raise ModelLoadError(f"{path} is a trained model but has no nlp/ folder; retrain it with `govie train`.")
+    try:
+        import spacy
+
+        from . import components  # noqa: F401  (registers govie's factories)
+    except ImportError:
+        raise ModelLoadError(f"the model at {path} needs spaCy: pip install 'govie[train]'") from None
+    try:
+        return spacy.load(Path(path) / "nlp")
+    except Exception as exc:  # a corrupt or incompatible spaCy folder
+        raise ModelLoadError(f"cannot load the spaCy pipeline in {path}/nlp ({type(exc).__name__}: {exc}); "
+                             "retrain it with `govie train`.") from None
 
 
 def extract(text: str, region: Optional[str] = None, year: Optional[int] = None,

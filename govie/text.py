@@ -66,6 +66,27 @@ class Normalised:
             return o, o
         return self._orig_start(start), self._orig_end(end - 1)
 
+    def from_original(self, start: int, end: int):
+        """The normalised span of the original span [start, end), or None when an end falls
+        inside a replaced piece (an HTML entity, a dropped tag) and has no counterpart."""
+        if not self._pieces:
+            return start, end
+        n_start, n_end = self._to_norm(start), self._to_norm(end)
+        if n_start is None or n_end is None or n_end < n_start:
+            return None
+        return n_start, n_end
+
+    def _to_norm(self, i: int):
+        k = bisect_right([p[1] for p in self._pieces], i) - 1
+        if k < 0:
+            return 0
+        nstart, ostart, olen, copied = self._pieces[k]
+        if i == ostart:
+            return nstart
+        if i < ostart + olen:
+            return nstart + (i - ostart) if copied else None
+        return self._pieces[k + 1][0] if k + 1 < len(self._pieces) else len(self.text)  # after the piece
+
     def _orig_start(self, i: int) -> int:
         if i >= len(self.text):
             return len(self.original)

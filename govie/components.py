@@ -1,0 +1,95 @@
+"""govie's spaCy factories: the pieces of a trained pipeline (needs ``pip install 'govie[train]'``).
+
+Importing this module registers them with spaCy, so ``spacy.load("models/NAME/nlp")`` works
+after ``import govie.components``:
+
+- ``govie.CharTokenizer.v1`` (tokenizer): one token per character, so every entity boundary
+  of the guide is a token boundary and offsets never drift; each token's NORM is the
+  character bigram starting there (地区 for 地), which gives the character model word context.
+- ``govie_values`` (component): the deterministic AMOUNT/PERCENT recogniser of the rules
+  pipeline, set as entities before the statistical NER, which keeps them and predicts the
+  names and indicators around them.
+- ``govie_names`` (component): the gazetteer and name patterns of the rules pipeline as a
+  span group ``doc.spans["govie_rules"]``, for inspection and for the ruler variant.
+
+The statistical NER is spaCy's own ``ner`` factory, configured in ``training/configs/``.
+"""
+from __future__ import annotations
+
+import numpy as np
+from spacy.attrs import NORM
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+from spacy.util import registry
+
+from . import entities, quantities
+
+VALUE_LABELS = ("AMOUNT", "PERCENT")
+
+
+class CharTokenizer:
+    """Every character (whitespace too) is a token; NORM is the bigram starting at it."""
+
+    def __init__(self, vocab):
+        self.vocab = vocab
+
+    def __call__(self, text: str) -> Doc:
+        doc = Doc(self.vocab, words=list(text), spaces=[False] * len(text))
+        if text:
+            add = self.vocab.strings.add
+            norms = np.fromiter((add(text[i:i + 2]) for i in range(len(text))), dtype="uint64", count=len(text))
+            doc.from_array([NORM], norms.reshape(-1, 1))
+        return doc
+
+    def pipe(self, texts, batch_size: int = 1000):
+        for text in texts:
+            yield self(text)
+
+    # nothing to save: the tokenizer has no state of its own
+    def to_bytes(self, **kwargs) -> bytes:
+        return b""
+
+    def from_bytes(self, data: bytes, **kwargs) -> "CharTokenizer":
+        return self
+
+    def to_disk(self, path, **kwargs) -> None:
+        return None
+
+    def from_disk(self, path, **kwargs) -> "CharTokenizer":
+        return self
+
+
+@registry.tokenizers("govie.CharTokenizer.v1")
+def create_char_tokenizer():
+    def make(nlp):
+        return CharTokenizer(nlp.vocab)
+
+    return make
+
+
+@Language.factory("govie_values")
+def create_values(nlp: Language, name: str):
+    return ValueRecogniser()
+
+
+class ValueRecogniser:
+    """AMOUNT and PERCENT by rule (govie.quantities), set as ``doc.ents``."""
+
+    def __call__(self, doc: Doc) -> Doc:
+        doc.ents = [Span(doc, s.start, s.end, label=s.label) for s in quantities.find_values(doc.text)]
+        return doc
+
+
+@Language.factory("govie_names")
+def create_names(nlp: Language, name: str):
+    return NameRules()
+
+
+class NameRules:
+    """DISTRICT/ENTERPRISE/PROJECT by gazetteer and patterns, as ``doc.spans['govie_rules']``."""
+
+    def __call__(self, doc: Doc) -> Doc:
+        taken = [quantities.Span(e.start_char, e.end_char, e.label_) for e in doc.ents]
+        doc.spans["govie_rules"] = [Span(doc, s.start, s.end, label=s.label)
+                                    for s in entities.find_names(doc.text, taken=taken)]
+        return doc

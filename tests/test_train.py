@@ -1,0 +1,119 @@
+"""govie train: training data from annotations, a tiny model trained on CPU, served by govie.load."""
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from govie import text as textmod
+from govie.cli import main
+
+from conftest import make_doc
+
+spacy = pytest.importorskip("spacy")
+
+from govie import train as trainmod  # noqa: E402  (needs spaCy)
+
+SENTENCES = [
+    ("全区地区生产总值增长6%左右,马鞍山市新签约项目38个。",
+     [("INDICATOR", "地区生产总值"), ("PERCENT", "6%"), ("DISTRICT", "马鞍山市"), ("INDICATOR", "新签约项目"),
+      ("AMOUNT", "38个")],
+     [(1, 0, "growth", "target", "approx"), (4, 3, "level", "target", "exact")]),
+    ("支持安徽长江钢铁股份有限公司建设雨山湖文化旅游项目,固定资产投资增长8%。",
+     [("ENTERPRISE", "安徽长江钢铁股份有限公司"), ("PROJECT", "雨山湖文化旅游项目"), ("INDICATOR", "固定资产投资"),
+      ("PERCENT", "8%")],
+     [(3, 2, "growth", "target", "exact")]),
+]
+
+
+def tiny_records(copies: int = 6) -> list:
+    recs = []
+    for i in range(copies):
+        for j, (text, spans, rels) in enumerate(SENTENCES):
+            recs.append(make_doc(text, spans, rels, doc_id=f"tiny-{i}-{j}"))
+    return recs
+
+
+def test_chunks_map_offsets_through_normalisation():
+    text = "全区&amp;地区生产总值\r\n增长６%。"
+    rec = make_doc(text, [("INDICATOR", "地区生产总值"), ("PERCENT", "６%")], [])
+    (chunk, spans), = list(trainmod.chunks(rec))
+    assert [chunk[s:e] for s, e, _ in spans] == ["地区生产总值", "6%"]
+    assert [label for _, _, label in spans] == ["INDICATOR", "PERCENT"]
+
+
+def test_chunks_are_whole_sentences_and_never_cut_an_entity():
+    text = "。".join(f"第{i}句地区生产总值增长{i}%" for i in range(1, 40)) + "。"
+    spans = []
+    for i in range(1, 40):
+        spans += [("INDICATOR", "地区生产总值"), ("PERCENT", f"{i}%")]
+    rec = make_doc(text, spans, [])
+    stats = trainmod.TrainStats()
+    pieces = list(trainmod.chunks(rec, stats, max_chars=60))
+    assert len(pieces) > 3
+    assert all(len(p) <= 60 for p, _ in pieces)
+    assert stats.entities == len(spans) and stats.dropped == 0
+    assert all(p.endswith("。") for p, _ in pieces)
+
+
+def test_from_original_inverts_to_original():
+    text = "a\r\nb&amp;c<b>x</b>ｄ"
+    norm = textmod.normalise(text)
+    assert norm.text == "a\nb&cxd"
+    for s, e in [(0, 1), (3, 4), (4, 9), (13, 14), (18, 19)]:
+        ns, ne = norm.from_original(s, e)
+        assert norm.to_original(ns, ne) == (s, e)
+    assert norm.from_original(5, 7) is None  # inside &amp;
+
+
+def test_char_tokenizer_keeps_text_and_gives_bigram_norms():
+    from govie.components import CharTokenizer
+
+    nlp = spacy.blank("zh")
+    doc = CharTokenizer(nlp.vocab)("地区 生产\n总值")
+    assert doc.text == "地区 生产\n总值"
+    assert [t.norm_ for t in doc][:3] == ["地区", "区 ", " 生"]
+    assert len(CharTokenizer(nlp.vocab)("")) == 0
+
+
+def test_train_tiny_model_and_serve_it(tmp_path):
+    train_file = tmp_path / "train.jsonl"
+    train_file.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in tiny_records()),
+                          encoding="utf-8")
+    out = tmp_path / "tiny-model"
+    code = main(["train", "--train", str(train_file), "--dev", str(train_file), "--output", str(out),
+                 "--set", "training.max_steps=30", "--set", "training.eval_frequency=10"])
+    assert code == 0
+    meta = json.loads((out / "meta.json").read_text(encoding="utf-8"))
+    assert meta["pipeline"] == ["rules", "ner"] and meta["training"]["train"]["records"] == 12
+
+    import govie
+
+    model = govie.load(out)
+    assert model.nlp is not None
+    text = "今年全区地区生产总值增长6%左右。支持安徽长江钢铁股份有限公司发展。"
+    res = model.extract(text)
+    for e in res.entities:
+        assert text[e.start:e.end] == e.text
+    # values come from the rules, so they are there whatever a 30-step model learned
+    assert {e.text for e in res.entities if e.label == "PERCENT"} == {"6%"}
+
+
+def test_train_cli_reports_bad_input(tmp_path, capsys):
+    assert main(["train", "--train", str(tmp_path / "missing.jsonl"), "--dev", str(tmp_path / "x.jsonl"),
+                 "-o", str(tmp_path / "m")]) == 2
+    assert "no such annotation file" in capsys.readouterr().err
+    empty = tmp_path / "empty.jsonl"
+    empty.write_text("", encoding="utf-8")
+    assert main(["train", "--train", str(empty), "--dev", str(empty), "-o", str(tmp_path / "m")]) == 2
+    assert "no training records" in capsys.readouterr().err
+    assert main(["train", "--train", str(empty), "--dev", str(empty), "-o", str(tmp_path / "m"),
+                 "--set", "novalue"]) == 2
+
+
+def test_model_directory_without_nlp_folder_is_a_clear_error(tmp_path):
+    import govie
+
+    (tmp_path / "meta.json").write_text(json.dumps({"name": "x", "format": 1, "pipeline": ["rules", "ner"]}))
+    with pytest.raises(govie.ModelLoadError, match="no nlp/ folder"):
+        govie.load(tmp_path)
