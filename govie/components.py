@@ -9,15 +9,18 @@ after ``import govie.components``:
 - ``govie_values`` (component): the deterministic AMOUNT/PERCENT recogniser of the rules
   pipeline, set as entities before the statistical NER, which keeps them and predicts the
   names and indicators around them.
-- ``govie_names`` (component): the gazetteer and name patterns of the rules pipeline as a
-  span group ``doc.spans["govie_rules"]``, for inspection and for the ruler variant.
+- ``govie_gazetteer`` (component): the gazetteer and name patterns of the rules pipeline
+  (divisions, enterprise list, project patterns) as features: each token inside a rule
+  match gets ``Token.tag_`` = ``DISTRICT-B``, ``ENTERPRISE-I``…, which the tok2vec embeds
+  (attrs include ``TAG``), so the NER learns when a gazetteer match is a name here and when
+  it is not (马鞍山 in 马鞍山钢铁). It runs in training as an annotating component.
 
 The statistical NER is spaCy's own ``ner`` factory, configured in ``training/configs/``.
 """
 from __future__ import annotations
 
 import numpy as np
-from spacy.attrs import NORM
+from spacy.attrs import NORM, TAG
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 from spacy.util import registry
@@ -80,16 +83,23 @@ class ValueRecogniser:
         return doc
 
 
-@Language.factory("govie_names")
-def create_names(nlp: Language, name: str):
-    return NameRules()
+@Language.factory("govie_gazetteer")
+def create_gazetteer(nlp: Language, name: str):
+    return GazetteerFeatures()
 
 
-class NameRules:
-    """DISTRICT/ENTERPRISE/PROJECT by gazetteer and patterns, as ``doc.spans['govie_rules']``."""
+class GazetteerFeatures:
+    """Rule name matches as ``Token.tag_`` features (LABEL-B / LABEL-I; untouched tokens keep '')."""
 
     def __call__(self, doc: Doc) -> Doc:
-        taken = [quantities.Span(e.start_char, e.end_char, e.label_) for e in doc.ents]
-        doc.spans["govie_rules"] = [Span(doc, s.start, s.end, label=s.label)
-                                    for s in entities.find_names(doc.text, taken=taken)]
+        spans = entities.find_names(doc.text)
+        if not spans:
+            return doc
+        add = doc.vocab.strings.add
+        tags = np.zeros((len(doc), 1), dtype="uint64")
+        for s in spans:
+            tags[s.start, 0] = add(f"{s.label}-B")
+            if s.end - s.start > 1:
+                tags[s.start + 1:s.end, 0] = add(f"{s.label}-I")
+        doc.from_array([TAG], tags)
         return doc
