@@ -445,3 +445,11 @@ def snap_indicators(text: str, linked: Linked, model_spans: Sequence[Span]) -> L
             seen.add(r.indicator)
             out.indicators.append(r.indicator)
     return out
+
+
+def describe_value(text: str, sent: Sentence, v: Span) -> tuple:
+    """(type, qualifier) of a value from the words around it (增长 -> growth, 左右 -> approx)."""
+    starts = _clause_starts(text, sent)
+    ci = max(bisect_left(starts, v.start + 1) - 1, 0)
+    kind, qualifier, _, _ = _peel(text[starts[ci]:v.start])
+    return kind, _qualifier_after(text, v) or qualifier or _inner_qualifier(text, v) or "exact"

@@ -12,7 +12,7 @@ from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Iterable, Iterator, Optional, Union
 
-from . import context, entities, links, quantities, records, text as textmod
+from . import context, entities, linker, links, quantities, records, text as textmod
 from .errors import ModelLoadError, ModelNotFoundError, check_text
 from .schema import Entity, Result
 
@@ -32,6 +32,7 @@ class Extractor:
         self.name = self.meta.get("name", "rules")
         self.path = path
         self.nlp = _load_spacy(path) if "ner" in self.meta.get("pipeline", []) else None
+        self.linker = _load_linker(path) if "linker" in self.meta.get("pipeline", []) else None
         self.name_source = self.meta.get("names", "ner")  # ner | ner+rules: which names a trained model keeps
         self.indicator_source = self.meta.get("indicators", "ner")  # ner | rules: indicator boundaries
 
@@ -75,6 +76,8 @@ class Extractor:
         linked = links.link(norm.text, sentences, values, statuses, taken=names)
         if model_indicators:
             linked = links.snap_indicators(norm.text, linked, model_indicators)
+            if self.linker is not None:
+                linked = linker.relink(norm.text, sentences, statuses, values, linked, model_indicators, self.linker)
         indicators, relations, names = _resolve_overlaps(values, linked, names)
         ents = {s: _entity(text, norm, s) for s in values + names + indicators}
         targets = records.build(text, norm, relations, ents, region=region, year=year)
@@ -230,7 +233,7 @@ def _read_meta(path: Path) -> dict:
         found = meta.get("format") if isinstance(meta, dict) else None
         raise ModelLoadError(f"{path} has model format {found!r} but this govie reads format {MODEL_FORMAT}; "
                              "retrain it with this version's `govie train` or install the govie it was made with.")
-    if meta.get("pipeline", ["rules"]) not in (["rules"], ["rules", "ner"]):
+    if meta.get("pipeline", ["rules"]) not in (["rules"], ["rules", "ner"], ["rules", "ner", "linker"]):
         raise ModelLoadError(f"{path} needs pipeline components {meta.get('pipeline')} that this govie "
                              "version does not provide; upgrade govie.")
     return meta
@@ -251,6 +254,17 @@ def _load_spacy(path: Optional[Path]):
     except Exception as exc:  # a corrupt or incompatible spaCy folder
         raise ModelLoadError(f"cannot load the spaCy pipeline in {path}/nlp ({type(exc).__name__}: {exc}); "
                              "retrain it with `govie train`.") from None
+
+
+def _load_linker(path: Optional[Path]):
+    try:
+        model = linker.load(path)
+    except Exception as exc:  # a corrupt weights file
+        raise ModelLoadError(f"cannot read {path}/linker.npz ({type(exc).__name__}: {exc}); "
+                             "retrain the model with `govie train`.") from None
+    if model is None:
+        raise ModelLoadError(f"{path} lists a linker but has no linker.npz; retrain it with `govie train`.")
+    return model
 
 
 def extract(text: str, region: Optional[str] = None, year: Optional[int] = None,

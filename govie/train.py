@@ -5,8 +5,9 @@ whole sentences -> spaCy DocBins -> ``spacy train`` with a config from
 ``training/configs/`` -> a govie model directory::
 
     models/NAME/
-        meta.json    {"name", "format", "pipeline": ["rules", "ner"], "labels", "metrics", ...}
-        nlp/         the spaCy pipeline (govie.CharTokenizer, govie_values, ner)
+        meta.json    {"name", "format", "pipeline": ["rules", "ner", "linker"], "labels", ...}
+        nlp/         the spaCy pipeline (govie.CharTokenizer, govie_values, govie_gazetteer, tok2vec, ner)
+        linker.npz   the value→indicator pair scorer (govie.linker), trained on the same records
 
 The model sees the text as the pipeline does at run time: normalised (``govie.text``), so
 full-width digits and HTML entities look the same in training and in use.
@@ -117,7 +118,7 @@ def read_records(paths: Sequence, corpus=None, split: Optional[str] = None) -> L
 def train(train_records: List[dict], dev_records: List[dict], output, config=DEFAULT_CONFIG,
           overrides: Optional[dict] = None, name: Optional[str] = None, use_gpu: int = -1,
           extra_meta: Optional[dict] = None) -> Path:
-    """Train the NER from ``config`` and write a govie model directory at ``output``."""
+    """Train the NER from ``config`` and the linker, and write a govie model directory at ``output``."""
     import spacy
     from spacy.cli.train import train as spacy_train
 
@@ -144,14 +145,18 @@ def train(train_records: List[dict], dev_records: List[dict], output, config=DEF
             shutil.rmtree(nlp_dir)
         output.mkdir(parents=True, exist_ok=True)
         shutil.copytree(best, nlp_dir)
+    from . import linker
+
+    link_model, link_stats = linker.fit(train_records)
+    link_model.save(output / "linker.npz")
     spacy_meta = json.loads((nlp_dir / "meta.json").read_text(encoding="utf-8"))
     meta = {
         "name": name or output.name,
         "format": MODEL_FORMAT,
-        "pipeline": ["rules", "ner"],
+        "pipeline": ["rules", "ner", "linker"],
         "labels": list(NER_LABELS),
         "config": Path(config).name,
-        "training": {"train": vars(train_stats), "dev": vars(dev_stats)},
+        "training": {"train": vars(train_stats), "dev": vars(dev_stats), "linker": link_stats},
         "dev_scores": {k: spacy_meta.get("performance", {}).get(k)
                        for k in ("ents_f", "ents_p", "ents_r", "ents_per_type")},
     }

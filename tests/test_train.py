@@ -85,7 +85,7 @@ def test_train_tiny_model_and_serve_it(tmp_path):
                  "--set", "training.max_steps=30", "--set", "training.eval_frequency=10"])
     assert code == 0
     meta = json.loads((out / "meta.json").read_text(encoding="utf-8"))
-    assert meta["pipeline"] == ["rules", "ner"] and meta["training"]["train"]["records"] == 12
+    assert meta["pipeline"] == ["rules", "ner", "linker"] and meta["training"]["train"]["records"] == 12
 
     import govie
 
