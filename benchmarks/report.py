@@ -1,13 +1,17 @@
-"""Regenerate the README's benchmark table from measurements (never typed by hand).
+"""Regenerate the benchmark tables in README.md and in the model cards (never typed by hand).
 
-    python benchmarks/report.py [--gold ../shared/gold/dev.jsonl] [--corpus ../shared/corpus]
+    python benchmarks/report.py [--models rules govie-zh] [--gold ../shared/gold/dev.jsonl]
+                                [--corpus ../shared/corpus] [--speed-n 50]
 
-Runs `govie evaluate` on the dev set and the speed benchmark for each available model, and
-rewrites the block between the benchmark markers in README.md.
+For each model: `govie evaluate` on the dev set and on the gold validation split
+(`training/annotations/gold`, reports and passages of the validation side), and the speed
+benchmark (`benchmarks/speed.py`). The figures go, side by side, into the block between the
+benchmark markers of README.md and of every trained model's README.md under models/.
 """
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from pathlib import Path
 
@@ -19,43 +23,88 @@ END = "<!-- end of benchmark table -->"
 LABELS = ("AMOUNT", "PERCENT", "INDICATOR", "DISTRICT", "ENTERPRISE", "PROJECT")
 
 
-def table(model: str, scores: dict, speed: dict) -> str:
+def rows(scores: dict) -> list:
     per = scores["entities"]["per_label"]
-    rows = [("entities (micro)", scores["entities"]["f"])] + [(f"entity {lab}", per[lab]["f"]) for lab in LABELS]
-    rows += [("relations", scores["relations"]["f"]), ("records", scores["records"]["f"]),
-             ("records, core indicators", scores["records_core"]["f"])]
-    lines = [f"Dev set (`../shared/gold/dev.jsonl`, 5 reports; the rules were developed looking at it, "
-             f"so it is not a held-out figure), model `{model}`:", "",
-             "| measure | F1 |", "|---|---|"]
-    lines += [f"| {name} | {f:.3f} |" for name, f in rows]
-    lines += ["", f"Speed (`benchmarks/speed.py`, {speed['docs']} reports, {speed['chars']:,} chars, "
-              f"{speed['repeat']} runs, one process, Python {speed['python']}): median "
-              f"**{speed['median_chars_per_s']:,.0f} chars/s** (min {speed['min_chars_per_s']:,.0f}, "
-              f"max {speed['max_chars_per_s']:,.0f}), peak RSS {speed['peak_rss_mb']:.0f} MB."]
+    out = [("entities (micro)", scores["entities"]["f"])]
+    out += [(f"entity {lab}", per.get(lab, {}).get("f")) for lab in LABELS]
+    out += [("relations", scores["relations"]["f"]), ("records", scores["records"]["f"]),
+            ("records, core indicators", scores["records_core"]["f"])]
+    return out
+
+
+def side_by_side(title: str, results: dict) -> list:
+    names = list(results)
+    lines = [title, "", "| F1 | " + " | ".join(f"`{n}`" for n in names) + " |",
+             "|---|" + "---|" * len(names)]
+    table = {n: rows(s) for n, s in results.items()}
+    for i, (measure, _) in enumerate(table[names[0]]):
+        cells = [table[n][i][1] for n in names]
+        lines.append(f"| {measure} | " + " | ".join("–" if c is None else f"{c:.3f}" for c in cells) + " |")
+    return lines
+
+
+def block(dev: dict, val: dict, speed: dict, val_docs: int) -> str:
+    lines = side_by_side("Dev set (`../shared/gold/dev.jsonl`, 5 reports). The rules were developed looking "
+                         "at it and trained models never saw it:", dev)
+    if val:
+        lines += [""] + side_by_side(
+            f"Gold validation split (`training/annotations/gold --split validation`, {val_docs} documents: "
+            "whole reports and passages of reports no model trained on; trained models chose their "
+            "checkpoint on it):", val)
+    lines += ["", "Speed (`benchmarks/speed.py`, one process; median of the runs):", "",
+              "| model | reports | characters | chars/s (median) | min – max | peak RSS |", "|---|---|---|---|---|---|"]
+    for name, s in speed.items():
+        lines.append(f"| `{name}` | {s['docs']} | {s['chars']:,} | **{s['median_chars_per_s']:,.0f}** | "
+                     f"{s['min_chars_per_s']:,.0f} – {s['max_chars_per_s']:,.0f} | {s['peak_rss_mb']:.0f} MB |")
     return "\n".join(lines)
+
+
+def rewrite(path: Path, text: str) -> None:
+    content = path.read_text(encoding="utf-8")
+    if BEGIN not in content:
+        sys.exit(f"report.py: {path} has no '{BEGIN}' marker")
+    head, rest = content.split(BEGIN, 1)
+    tail = rest.split(END, 1)[1] if END in rest else rest
+    path.write_text(f"{head}{BEGIN}\n{text}\n{END}{tail}", encoding="utf-8")
 
 
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--models", nargs="+", default=None,
+                    help="models to compare (default: rules and every model under models/)")
     ap.add_argument("--gold", default=str(REPO.parent / "shared" / "gold" / "dev.jsonl"))
     ap.add_argument("--corpus", default=str(REPO.parent / "shared" / "corpus"))
-    ap.add_argument("--model", default="rules")
-    ap.add_argument("--readme", default=str(REPO / "README.md"))
+    ap.add_argument("--speed-n", type=int, default=50, help="reports in the speed sample (default 50)")
+    ap.add_argument("--json", help="also write all figures to this JSON file")
     args = ap.parse_args(argv)
     if not Path(args.gold).is_file():
         sys.exit(f"report.py: no gold file at {args.gold}; pass --gold")
+    from govie.corpus import read_gold
     from govie.evaluate import evaluate
     from speed import measure
 
-    block = table(args.model, evaluate(args.gold, model=args.model), measure(args.corpus, model=args.model))
-    readme = Path(args.readme)
-    text = readme.read_text(encoding="utf-8")
-    if BEGIN not in text:
-        sys.exit(f"report.py: {readme} has no '{BEGIN}' marker")
-    head, rest = text.split(BEGIN, 1)
-    tail = rest.split(END, 1)[1] if END in rest else rest
-    readme.write_text(f"{head}{BEGIN}\n{block}\n{END}{tail}", encoding="utf-8")
-    print(block)
+    models = args.models or ["rules"] + sorted(
+        p.name for p in (REPO / "models").iterdir() if (p / "meta.json").is_file())
+    gold_dir = REPO / "training" / "annotations" / "gold"
+    have_corpus = Path(args.corpus).is_dir()
+    dev, val, speed = {}, {}, {}
+    for name in models:
+        model = str(REPO / "models" / name) if (REPO / "models" / name).is_dir() else name
+        dev[name] = evaluate(args.gold, model=model)
+        if have_corpus:
+            val[name] = evaluate(gold_dir, model=model, corpus=args.corpus, split="validation")
+            speed[name] = measure(args.corpus, n=args.speed_n, model=model)
+    val_docs = len(read_gold(gold_dir, args.corpus, "validation")) if have_corpus else 0
+    text = block(dev, val, speed, val_docs)
+    rewrite(REPO / "README.md", text)
+    for name in models:
+        card = REPO / "models" / name / "README.md"
+        if card.is_file():
+            rewrite(card, text)
+    if args.json:
+        Path(args.json).write_text(json.dumps({"dev": dev, "validation": val, "speed": speed},
+                                              ensure_ascii=False, indent=1), encoding="utf-8")
+    print(text)
     return 0
 
 

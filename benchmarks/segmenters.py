@@ -37,11 +37,15 @@ def user_dictionary() -> list:
     return sorted(w for w in words if 1 < len(w) <= 20 and " " not in w)
 
 
-def boundaries(words: list) -> set:
-    out, pos = {0}, 0
+def boundaries(text: str, words: list) -> set:
+    """Token boundaries on ``text``; a segmenter may drop whitespace, so words are found in order."""
+    out, pos = {0, len(text)}, 0
     for w in words:
-        pos += len(w)
-        out.add(pos)
+        start = text.find(w, pos)
+        if start < 0:
+            continue
+        out.update((start, start + len(w)))
+        pos = start + len(w)
     return out
 
 
@@ -49,7 +53,7 @@ def ceiling(docs: list, segment) -> dict:
     """Per label: (entities with both ends on a token boundary, all entities)."""
     per: dict = {}
     for text, spans in docs:
-        cuts = boundaries(segment(text))
+        cuts = boundaries(text, segment(text))
         for s, e, label in spans:
             ok, n = per.get(label, (0, 0))
             per[label] = (ok + (s in cuts and e in cuts), n + 1)
@@ -83,7 +87,13 @@ def main(argv=None) -> int:
     texts = [t for t, _ in docs]
     plain = spacy_pkuseg.pkuseg(model_name=args.pkuseg_model, user_dict=[])
     domain = spacy_pkuseg.pkuseg(model_name=args.pkuseg_model, user_dict=user_dictionary())
-    tokenizers = {"char": list, "pkuseg": plain.cut, "pkuseg + domain dictionary": domain.cut}
+    import spacy
+
+    from govie.components import CharTokenizer
+
+    char = CharTokenizer(spacy.blank("zh").vocab)  # govie's: one token a character, bigram norms
+    tokenizers = {"char (govie.CharTokenizer)": lambda t: [tok.text for tok in char(t)],
+                  "pkuseg": plain.cut, "pkuseg + domain dictionary": domain.cut}
     labels = sorted({label for _, spans in docs for _, _, label in spans})
     print(f"gold: {args.gold}, {len(docs)} pieces, {sum(map(len, texts)):,} characters")
     print(f"{'tokenizer':28}" + "".join(f"{lab[:10]:>11}" for lab in labels) + f"{'all':>8}{'chars/s':>12}")

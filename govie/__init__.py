@@ -6,16 +6,17 @@
     [('gdp', 'growth', 6.0, '%', 'approx', 'target')]
 
 Public surface:
-    extract(text, region=None, year=None, model=None) -> Result
+    extract(text, region=None, year=None, model=None) -> Result   (model: "govie-zh" default, "rules", or a path)
     extract_many(texts, batch_size=..., n_process=...) -> iterator of Result, same order
     load(name_or_path) -> Extractor with .extract(text) and .pipe(texts)
     extract_files(paths, "out.jsonl|.csv|.parquet", workers=N, resume=True) -> Summary
     to_dataframe(results) -> pandas.DataFrame, one row per target
     read_text(path, encoding="auto") -> str
-    Result, Entity, Target; GovieError and its subclasses
+    Result, Entity, Target; GovieError and its subclasses; GovieWarning
 """
 from .batch import extract_files
-from .errors import AnnotationError, CorpusError, GovieError, InputError, ModelLoadError, ModelNotFoundError
+from .errors import (AnnotationError, CorpusError, GovieError, GovieWarning, InputError, ModelLoadError,
+                     ModelNotFoundError)
 from .io import read_text
 from .pipeline import Extractor, extract, extract_many, load
 from .schema import Entity, Result, Target
@@ -26,6 +27,6 @@ __version__ = "0.1.0"
 __all__ = [
     "extract", "extract_many", "extract_files", "load", "to_dataframe", "read_text",
     "Extractor", "Result", "Entity", "Target",
-    "GovieError", "InputError", "ModelNotFoundError", "ModelLoadError", "AnnotationError", "CorpusError",
+    "GovieError", "GovieWarning", "InputError", "ModelNotFoundError", "ModelLoadError", "AnnotationError", "CorpusError",
     "__version__",
 ]

@@ -100,7 +100,7 @@ def file_sha256(path: PathLike) -> str:
     return h.hexdigest()
 
 
-def extract_files(paths: Sequence[PathLike], output: PathLike, model="rules", workers: int = 1,
+def extract_files(paths: Sequence[PathLike], output: PathLike, model=None, workers: int = 1,
                   encoding: str = "auto", region: Optional[str] = None, year: Optional[int] = None,
                   resume: bool = False, progress: bool = True) -> Summary:
     """Extract every report under ``paths`` into ``output`` (.jsonl, .csv or .parquet).

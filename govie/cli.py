@@ -64,7 +64,8 @@ def _parser() -> argparse.ArgumentParser:
     ex.add_argument("-o", "--output", required=True, metavar="OUT",
                     help="output: .jsonl (one doccano-style line per document), .csv (one row per target) "
                          "or .parquet (a folder of parts, one row per target)")
-    ex.add_argument("--model", default="rules", help="model name or directory (default: rules)")
+    ex.add_argument("--model", default=None,
+                    help="model name or directory (default: govie-zh, the shipped trained model; 'rules' for the rules)")
     ex.add_argument("--encoding", default="auto",
                     help="encoding of the texts (default: auto = UTF-8, else GB18030/GBK)")
     ex.add_argument("--region", help="the reports' region, overriding what the texts say")
@@ -85,7 +86,7 @@ def _parser() -> argparse.ArgumentParser:
     ev.add_argument("--corpus", metavar="DIR", help="corpus root for stand-off gold (default: $GOVIE_CORPUS)")
     ev.add_argument("--split", choices=("train", "validation"), help="score only this split's documents")
     src = ev.add_mutually_exclusive_group()
-    src.add_argument("--model", default=None, help="model to run on the gold texts (default: rules)")
+    src.add_argument("--model", default=None, help="model to run on the gold texts (default: govie-zh)")
     src.add_argument("--pred", metavar="PRED.jsonl", help="predictions to score instead of running a model")
     ev.add_argument("--errors", type=int, default=0, metavar="N",
                     help="also print up to N missed and N spurious examples per category")
@@ -227,7 +228,7 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     if args.workers == 0 or args.workers < -1:
         raise UsageError(f"--workers must be a positive number or -1 (all cores), got {args.workers}")
     try:
-        scores = evaluate(args.gold, model=args.model or "rules", pred_path=args.pred,
+        scores = evaluate(args.gold, model=args.model, pred_path=args.pred,
                           errors=args.errors, n_process=args.workers, progress=not args.quiet,
                           corpus=args.corpus, split=args.split)
     except GovieError as exc:

@@ -8,6 +8,10 @@ class GovieError(Exception):
     """Base class of every error govie raises on purpose."""
 
 
+class GovieWarning(UserWarning):
+    """Something govie did differently from what was asked, e.g. falling back to the rules model."""
+
+
 class InputError(GovieError, ValueError):
     """The text or argument handed to govie cannot be processed as given."""
 

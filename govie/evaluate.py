@@ -3,7 +3,7 @@
 Scorers are plain functions from examples to a dict, in the manner of spaCy's Scorer:
 
     score(gold, pred) -> dict          gold and pred are lists of doccano-style dicts, aligned by position
-    evaluate(gold_path, model="rules" | pred_path=...) -> dict
+    evaluate(gold_path, model=None (the default model) | "rules" | PATH, pred_path=...) -> dict
     format_report(scores) -> str       a fixed-width table for people
 
 Four categories are counted, each as multisets per document (a Counter intersection):
@@ -244,7 +244,7 @@ def score(gold: Sequence[dict], pred: Sequence[dict], errors: int = 0, *,
     return scores
 
 
-def evaluate(gold_path: Union[str, Path], model: Union[str, Path, None] = "rules",
+def evaluate(gold_path: Union[str, Path], model: Union[str, Path, None] = None,
              pred_path: Union[str, Path, None] = None, errors: int = 0, n_process: int = 1,
              progress: bool = False, corpus: Union[str, Path, None] = None,
              split: Optional[str] = None) -> dict:
@@ -271,7 +271,7 @@ def evaluate(gold_path: Union[str, Path], model: Union[str, Path, None] = "rules
     else:
         from .pipeline import load
 
-        extractor = load(model or "rules")
+        extractor = load(model)
         docs = [_model_input(g, corpus) for g in gold]
         results = extractor.pipe(docs, n_process=n_process)
         if progress:
@@ -283,7 +283,7 @@ def evaluate(gold_path: Union[str, Path], model: Union[str, Path, None] = "rules
     scores["gold"] = str(gold_path)
     scores["split"] = split
     scores["pred"] = str(pred_path) if pred_path is not None else None
-    scores["model"] = None if pred_path is not None else str(model or "rules")
+    scores["model"] = None if pred_path is not None else (str(model) if model is not None else extractor.name)
     return scores
 
 

@@ -29,7 +29,7 @@ def features(base):
     return datasets.Features(out)
 
 
-def extract_dataset(ds, text_column: str = "text", model: str = "rules", batch_size: int = 16,
+def extract_dataset(ds, text_column: str = "text", model: Optional[str] = None, batch_size: int = 16,
                     num_proc: Optional[int] = None, region_column: Optional[str] = None,
                     year_column: Optional[int] = None):
     """``ds`` with three new columns: ``entities`` (label, start, end, text), ``targets`` (the

@@ -7,16 +7,18 @@ from __future__ import annotations
 
 import json
 import os
+import warnings
 from dataclasses import replace
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Iterable, Iterator, Optional, Union
 
 from . import context, entities, linker, links, quantities, records, text as textmod
-from .errors import ModelLoadError, ModelNotFoundError, check_text
+from .errors import GovieWarning, ModelLoadError, ModelNotFoundError, check_text
 from .schema import Entity, Result
 
-DEFAULT_MODEL = "rules"
+DEFAULT_MODEL = "govie-zh"  # the shipped trained model (models/govie-zh); $GOVIE_MODEL names another
+FALLBACK_MODEL = "rules"  # built in: used, with a warning, when the default cannot be loaded
 WINDOW_CHARS = 100_000  # long reports are processed in windows of this size: memory stays bounded
 MODEL_FORMAT = 1  # bump when a model directory's meta.json changes incompatibly
 BUILTIN_MODELS = {"rules": {"name": "rules", "format": MODEL_FORMAT, "pipeline": ["rules"]}}
@@ -28,7 +30,7 @@ class Extractor:
     """A loaded pipeline. Use ``extract`` for one text and ``pipe`` for many."""
 
     def __init__(self, meta: Optional[dict] = None, path: Optional[Path] = None):
-        self.meta = dict(meta or BUILTIN_MODELS[DEFAULT_MODEL])
+        self.meta = dict(meta or BUILTIN_MODELS[FALLBACK_MODEL])
         self.name = self.meta.get("name", "rules")
         self.path = path
         self.nlp = _load_spacy(path) if "ner" in self.meta.get("pipeline", []) else None
@@ -193,11 +195,19 @@ def _models_dirs() -> list:
     return dirs
 
 
-def load(name_or_path: Union[str, Path] = DEFAULT_MODEL) -> Extractor:
-    """An Extractor by model name ('rules', or a directory name under models/) or path.
+def default_model() -> str:
+    """The model ``extract`` uses when none is named: ``$GOVIE_MODEL``, else govie-zh."""
+    return os.environ.get("GOVIE_MODEL") or DEFAULT_MODEL
+
+
+def load(name_or_path: Union[str, Path, None] = None) -> Extractor:
+    """An Extractor by model name ('govie-zh', 'rules', or a directory name under models/)
+    or path; ``None`` gives the default model (see ``default_model``).
 
     A model directory holds ``meta.json`` with at least ``name`` and ``format``.
     """
+    if name_or_path is None:
+        return _load_default()
     if not isinstance(name_or_path, (str, Path)):
         raise TypeError(f"model must be a name or a path, got {type(name_or_path).__name__}")
     key = str(name_or_path)
@@ -217,6 +227,23 @@ def load(name_or_path: Union[str, Path] = DEFAULT_MODEL) -> Extractor:
                 f"Known models: {', '.join(known)}. Pass one of these or the path of a trained model directory.")
         ext = Extractor(_read_meta(path), path)
     _loaded[key] = ext
+    return ext
+
+
+def _load_default() -> Extractor:
+    name = default_model()
+    if "<default>" in _loaded:
+        return _loaded["<default>"]
+    try:
+        ext = load(name)
+    except (ModelNotFoundError, ModelLoadError) as exc:
+        if name != DEFAULT_MODEL:
+            raise  # named by $GOVIE_MODEL: the user asked for it
+        warnings.warn(f"govie: the default model {name!r} cannot be used ({exc}) - using the built-in "
+                      f"{FALLBACK_MODEL!r} model instead. Install govie from its repository (pip install -e .) "
+                      f"with spaCy, or pass model='rules' to choose the rules explicitly.", GovieWarning, stacklevel=3)
+        ext = load(FALLBACK_MODEL)
+    _loaded["<default>"] = ext
     return ext
 
 
@@ -270,11 +297,11 @@ def _load_linker(path: Optional[Path]):
 def extract(text: str, region: Optional[str] = None, year: Optional[int] = None,
             model: Union[str, Path, None] = None) -> Result:
     """Entities and targets of one report, with the default model (or ``model``)."""
-    return load(model or DEFAULT_MODEL).extract(text, region=region, year=year)
+    return load(model).extract(text, region=region, year=year)
 
 
 def extract_many(texts: Iterable[Doc], batch_size: int = 32, n_process: int = 1,
                  model: Union[str, Path, None] = None, progress: bool = False) -> Iterator[Result]:
     """Results for many texts, same order; failures come back as Results with ``error`` set."""
-    return load(model or DEFAULT_MODEL).pipe(texts, batch_size=batch_size, n_process=n_process,
+    return load(model).pipe(texts, batch_size=batch_size, n_process=n_process,
                                              progress=progress)

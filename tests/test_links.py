@@ -6,7 +6,7 @@ import govie
 
 def records(text):
     return [(t.indicator.text, t.value.text, t.type, t.status, t.qualifier, t.indicator_name)
-            for t in govie.extract(text).targets]
+            for t in govie.extract(text, model="rules").targets]
 
 
 def test_link_growth_target_approx():
@@ -60,7 +60,7 @@ def test_link_review_section_is_actual_plan_section_is_target():
 
 
 def test_link_targets_carry_canonical_ids_and_numbers():
-    res = govie.extract("今年主要预期目标是:规上工业增加值增长8%,一般公共预算收入17.78亿元。")
+    res = govie.extract("今年主要预期目标是:规上工业增加值增长8%,一般公共预算收入17.78亿元。", model="rules")
     assert [(t.indicator_id, t.number, t.unit) for t in res.targets] == [
         ("industry_va", 8.0, "%"), ("fiscal_revenue", 1778000000.0, "元")]
 

@@ -117,3 +117,36 @@ def test_model_directory_without_nlp_folder_is_a_clear_error(tmp_path):
     (tmp_path / "meta.json").write_text(json.dumps({"name": "x", "format": 1, "pipeline": ["rules", "ner"]}))
     with pytest.raises(govie.ModelLoadError, match="no nlp/ folder"):
         govie.load(tmp_path)
+
+
+def test_default_model_is_the_shipped_trained_model():
+    import govie
+    from govie import pipeline
+
+    if not (pipeline._models_dirs()[-1] / pipeline.DEFAULT_MODEL / "meta.json").is_file():
+        pytest.skip("no shipped model in models/")
+    assert govie.load().name == pipeline.DEFAULT_MODEL
+    assert govie.load().nlp is not None and govie.load().linker is not None
+
+
+def test_missing_default_model_falls_back_to_rules_with_a_warning(monkeypatch):
+    import govie
+    from govie import pipeline
+
+    monkeypatch.setattr(pipeline, "DEFAULT_MODEL", "no-such-model")
+    monkeypatch.delenv("GOVIE_MODEL", raising=False)
+    monkeypatch.setattr(pipeline, "_loaded", {})
+    with pytest.warns(govie.GovieWarning, match="using the built-in 'rules' model"):
+        res = govie.extract("全区地区生产总值增长6%左右。")
+    assert govie.load().name == "rules"
+    assert [t.indicator_id for t in res.targets] == ["gdp"]
+
+
+def test_model_named_by_environment_must_exist(monkeypatch):
+    import govie
+    from govie import pipeline
+
+    monkeypatch.setenv("GOVIE_MODEL", "no-such-model")
+    monkeypatch.setattr(pipeline, "_loaded", {})
+    with pytest.raises(govie.ModelNotFoundError):
+        govie.extract("全区地区生产总值增长6%左右。")
