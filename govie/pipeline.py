@@ -35,7 +35,7 @@ class Extractor:
         self.path = path
         self.nlp = _load_spacy(path) if "ner" in self.meta.get("pipeline", []) else None
         self.linker = _load_linker(path) if "linker" in self.meta.get("pipeline", []) else None
-        self.name_source = self.meta.get("names", "ner")  # ner | ner+rules: which names a trained model keeps
+        self.name_source = self.meta.get("names", "ner+districts")  # ner | ner+districts | ner+rules: names a trained model keeps
         self.indicator_source = self.meta.get("indicators", "ner")  # ner | rules: indicator boundaries
 
     def __repr__(self) -> str:
@@ -97,9 +97,12 @@ class Extractor:
         found = [quantities.Span(e.start_char, e.end_char, e.label_) for e in doc.ents
                  if e.label_ not in ("AMOUNT", "PERCENT")]
         names = [s for s in found if s.label != "INDICATOR"]
-        if self.name_source == "ner+rules":
+        if self.name_source in ("ner+rules", "ner+districts"):
+            # rule names where the model found nothing: all of them, or the gazetteer's divisions only
+            keep = ("DISTRICT", "ENTERPRISE", "PROJECT") if self.name_source == "ner+rules" else ("DISTRICT",)
             taken = entities.Occupancy(values + found)
-            names += [s for s in entities.find_names(text, region=region, taken=values) if taken.free(s.start, s.end)]
+            names += [s for s in entities.find_names(text, region=region, taken=values)
+                      if s.label in keep and taken.free(s.start, s.end)]
             names.sort()
         indicators = [s for s in found if s.label == "INDICATOR"] if self.indicator_source == "ner" else []
         return names, indicators

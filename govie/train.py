@@ -155,6 +155,8 @@ def train(train_records: List[dict], dev_records: List[dict], output, config=DEF
         "format": MODEL_FORMAT,
         "pipeline": ["rules", "ner", "linker"],
         "labels": list(NER_LABELS),
+        "names": "ner+districts",  # NER names, plus gazetteer divisions where the NER found nothing
+        "indicators": "ner",
         "config": Path(config).name,
         "training": {"train": vars(train_stats), "dev": vars(dev_stats), "linker": link_stats},
         "dev_scores": {k: spacy_meta.get("performance", {}).get(k)
