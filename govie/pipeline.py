@@ -278,7 +278,7 @@ def _load_spacy(path: Optional[Path]):
 
         from . import components  # noqa: F401  (registers govie's factories)
     except ImportError:
-        raise ModelLoadError(f"the model at {path} needs spaCy: pip install 'govie[train]'") from None
+        raise ModelLoadError(f"the model at {path} needs spaCy: pip install 'spacy>=3.7,<4'") from None
     try:
         return spacy.load(Path(path) / "nlp")
     except Exception as exc:  # a corrupt or incompatible spaCy folder
@@ -306,5 +306,4 @@ def extract(text: str, region: Optional[str] = None, year: Optional[int] = None,
 def extract_many(texts: Iterable[Doc], batch_size: int = 32, n_process: int = 1,
                  model: Union[str, Path, None] = None, progress: bool = False) -> Iterator[Result]:
     """Results for many texts, same order; failures come back as Results with ``error`` set."""
-    return load(model).pipe(texts, batch_size=batch_size, n_process=n_process,
-                                             progress=progress)
+    return load(model).pipe(texts, batch_size=batch_size, n_process=n_process, progress=progress)
