@@ -158,12 +158,7 @@ def relink(text: str, sentences: Sequence[textmod.Sentence], statuses: Sequence[
         elif p > model.threshold:
             kind, qualifier = links.describe_value(text, sentences[si], v)
             out.relations.append(links.Relation(v, best, kind, statuses[si], qualifier, text[best.start:best.end]))
-    seen = set()
-    for r in out.relations:
-        if r.indicator not in seen:
-            seen.add(r.indicator)
-            out.indicators.append(r.indicator)
-    return out
+    return links.Linked.of(out.relations)
 
 
 # --------------------------------------------------------------------------- training

@@ -37,6 +37,11 @@ class Linked:
     indicators: List[Span] = field(default_factory=list)
     relations: List[Relation] = field(default_factory=list)
 
+    @classmethod
+    def of(cls, relations: List[Relation]) -> "Linked":
+        """The relations with their indicators, each once, in order of first use."""
+        return cls(list(dict.fromkeys(r.indicator for r in relations)), relations)
+
 
 @dataclass
 class _Group:
@@ -78,18 +83,13 @@ def link(text: str, sentences: Sequence[Sentence], values: Sequence[Span], statu
     out = Linked()
     starts = [v.start for v in values]
     name_starts = [n.start for n in taken]
-    seen = set()
     for si, sent in enumerate(sentences):
         lo, hi = bisect_left(starts, sent.start), bisect_left(starts, sent.end)
         if lo == hi:
             continue
         nlo, nhi = bisect_left(name_starts, sent.start), bisect_left(name_starts, sent.end)
         _link_sentence(text, sent, values[lo:hi], statuses[si], taken[nlo:nhi], out)
-    for r in out.relations:
-        if r.indicator not in seen:
-            seen.add(r.indicator)
-            out.indicators.append(r.indicator)
-    return out
+    return Linked.of(out.relations)
 
 
 def _link_sentence(text, sent, values, status, names, out: Linked) -> None:
@@ -434,17 +434,12 @@ def snap_indicators(text: str, linked: Linked, model_spans: Sequence[Span]) -> L
             swap[ind] = Span(best.start, best.end, "INDICATOR")
     if not swap:
         return linked
-    out = Linked()
+    relations = []
     for r in linked.relations:
         new = swap.get(r.indicator, r.indicator)
         name = text[new.start:new.end] if r.name == text[r.indicator.start:r.indicator.end] else r.name
-        out.relations.append(r._replace(indicator=new, name=name))
-    seen = set()
-    for r in out.relations:
-        if r.indicator not in seen:
-            seen.add(r.indicator)
-            out.indicators.append(r.indicator)
-    return out
+        relations.append(r._replace(indicator=new, name=name))
+    return Linked.of(relations)
 
 
 def describe_value(text: str, sent: Sentence, v: Span) -> tuple:

@@ -41,13 +41,14 @@ class Normalised:
     original span.
     """
 
-    __slots__ = ("text", "original", "_nstarts", "_pieces")
+    __slots__ = ("text", "original", "_nstarts", "_ostarts", "_pieces")
 
     def __init__(self, text: str, original: str, pieces: List[Tuple[int, int, int, bool]]):
         self.text = text
         self.original = original
         self._pieces = pieces
         self._nstarts = [p[0] for p in pieces]
+        self._ostarts = [p[1] for p in pieces]
 
     @property
     def identity(self) -> bool:
@@ -77,7 +78,7 @@ class Normalised:
         return n_start, n_end
 
     def _to_norm(self, i: int):
-        k = bisect_right([p[1] for p in self._pieces], i) - 1
+        k = bisect_right(self._ostarts, i) - 1
         if k < 0:
             return 0
         nstart, ostart, olen, copied = self._pieces[k]
