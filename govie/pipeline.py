@@ -21,6 +21,8 @@ DEFAULT_MODEL = "govie-zh"  # the shipped trained model (models/govie-zh); $GOVI
 FALLBACK_MODEL = "rules"  # built in: used, with a warning, when the default cannot be loaded
 WINDOW_CHARS = 100_000  # long reports are processed in windows of this size: memory stays bounded
 MODEL_FORMAT = 1  # bump when a model directory's meta.json changes incompatibly
+KNOWN_PIPELINES = (["rules"], ["rules", "ner"], ["rules", "ner", "linker"],  # meta.json "pipeline" values
+                   ["rules", "transformer"], ["rules", "transformer", "linker"])
 BUILTIN_MODELS = {"rules": {"name": "rules", "format": MODEL_FORMAT, "pipeline": ["rules"]}}
 
 Doc = Union[str, dict]
@@ -33,8 +35,10 @@ class Extractor:
         self.meta = dict(meta or BUILTIN_MODELS[FALLBACK_MODEL])
         self.name = self.meta.get("name", "rules")
         self.path = path
-        self.nlp = _load_spacy(path) if "ner" in self.meta.get("pipeline", []) else None
-        self.linker = _load_linker(path) if "linker" in self.meta.get("pipeline", []) else None
+        stages = self.meta.get("pipeline", [])
+        self.nlp = _load_spacy(path) if "ner" in stages else None  # a spaCy NER (govie train)
+        self.transformer = _load_transformer(path, self.meta) if "transformer" in stages else None  # finetune.py
+        self.linker = _load_linker(path) if "linker" in stages else None
         self.name_source = self.meta.get("names", "ner+districts")  # ner | ner+districts | ner+rules: names a trained model keeps
         self.indicator_source = self.meta.get("indicators", "ner")  # ner | rules: indicator boundaries
 
@@ -71,7 +75,7 @@ class Extractor:
         sentences = textmod.split_sentences(norm.text)
         statuses, mode = context.section_statuses(norm.text, sentences, mode)
         values = quantities.find_values(norm.text)
-        if self.nlp is None:
+        if self.nlp is None and self.transformer is None:
             names, model_indicators = entities.find_names(norm.text, region=region, taken=values), []
         else:
             names, model_indicators = self._model_names(norm.text, values, region)
@@ -86,16 +90,8 @@ class Extractor:
         return sorted(ents.values()), targets, mode
 
     def _model_names(self, text: str, values: list, region: Optional[str]) -> tuple:
-        """(names, indicator spans) from the statistical NER, the rule values preset."""
-        from spacy.tokens import Span as SpacySpan
-
-        doc = self.nlp.make_doc(text)
-        doc.ents = [SpacySpan(doc, v.start, v.end, label=v.label) for v in values]
-        for name, proc in self.nlp.pipeline:
-            if name != "govie_values":
-                doc = proc(doc)
-        found = [quantities.Span(e.start_char, e.end_char, e.label_) for e in doc.ents
-                 if e.label_ not in ("AMOUNT", "PERCENT")]
+        """(names, indicator spans) from the statistical NER; the rules' values win."""
+        found = self._spacy_spans(text, values) if self.nlp is not None else self._transformer_spans(text, values)
         names = [s for s in found if s.label != "INDICATOR"]
         if self.name_source in ("ner+rules", "ner+districts"):
             # rule names where the model found nothing: all of them, or the gazetteer's divisions only
@@ -106,6 +102,23 @@ class Extractor:
             names.sort()
         indicators = [s for s in found if s.label == "INDICATOR"] if self.indicator_source == "ner" else []
         return names, indicators
+
+    def _spacy_spans(self, text: str, values: list) -> list:
+        """Name and indicator spans of the spaCy NER, run with the rule values preset as entities."""
+        from spacy.tokens import Span as SpacySpan
+
+        doc = self.nlp.make_doc(text)
+        doc.ents = [SpacySpan(doc, v.start, v.end, label=v.label) for v in values]
+        for name, proc in self.nlp.pipeline:
+            if name != "govie_values":
+                doc = proc(doc)
+        return [quantities.Span(e.start_char, e.end_char, e.label_) for e in doc.ents
+                if e.label_ not in ("AMOUNT", "PERCENT")]
+
+    def _transformer_spans(self, text: str, values: list) -> list:
+        """Name and indicator spans of the transformer NER that do not overlap a rule value."""
+        taken = entities.Occupancy(values)
+        return [s for s in self.transformer(text) if s.label not in ("AMOUNT", "PERCENT") and taken.free(s.start, s.end)]
 
     def pipe(self, docs: Iterable[Doc], batch_size: int = 32, n_process: int = 1,
              progress: bool = False) -> Iterator[Result]:
@@ -263,7 +276,7 @@ def _read_meta(path: Path) -> dict:
         found = meta.get("format") if isinstance(meta, dict) else None
         raise ModelLoadError(f"{path} has model format {found!r} but this govie reads format {MODEL_FORMAT}; "
                              "retrain it with this version's `govie train` or install the govie it was made with.")
-    if meta.get("pipeline", ["rules"]) not in (["rules"], ["rules", "ner"], ["rules", "ner", "linker"]):
+    if meta.get("pipeline", ["rules"]) not in KNOWN_PIPELINES:
         raise ModelLoadError(f"{path} needs pipeline components {meta.get('pipeline')} that this govie "
                              "version does not provide; upgrade govie.")
     return meta
@@ -284,6 +297,13 @@ def _load_spacy(path: Optional[Path]):
     except Exception as exc:  # a corrupt or incompatible spaCy folder
         raise ModelLoadError(f"cannot load the spaCy pipeline in {path}/nlp ({type(exc).__name__}: {exc}); "
                              "retrain it with `govie train`.") from None
+
+
+def _load_transformer(path: Optional[Path], meta: dict):
+    """The token classifier of a model made by training/finetune.py (``path/encoder``)."""
+    from . import transformer
+
+    return transformer.load(path, meta)
 
 
 def _load_linker(path: Optional[Path]):

@@ -1,0 +1,134 @@
+"""The transformer path on CPU: a tiny encoder pretrained and fine-tuned a few steps, served by govie.load."""
+from __future__ import annotations
+
+import importlib.util
+import json
+import sys
+from pathlib import Path
+
+import pytest
+
+import govie
+from govie.errors import ModelLoadError
+from govie.quantities import Span
+
+from conftest import REPO
+from test_train import SENTENCES, tiny_records
+
+torch = pytest.importorskip("torch")
+pytest.importorskip("transformers")
+
+from govie.transformer import decode_bio  # noqa: E402
+
+TINY = {"hidden_size": 32, "num_layers": 1, "num_heads": 2, "intermediate_size": 64, "batch_size": 4}
+
+
+def _script(name: str):
+    if f"training_{name}" in sys.modules:
+        return sys.modules[f"training_{name}"]
+    spec = importlib.util.spec_from_file_location(f"training_{name}", REPO / "training" / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up while the script runs
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope="module")
+def tiny_corpus(tmp_path_factory) -> Path:
+    """A corpus root of hand-written reports, laid out like ../shared/corpus."""
+    root = tmp_path_factory.mktemp("corpus")
+    (root / "raw").mkdir()
+    rows = ["file\tsource_repo\tsource_path\tsource_commit\tregion\tlevel\tyear\tchars"]
+    for i in range(12):
+        text = "".join(t for t, _, _ in SENTENCES) * 3 + f"GDP增长{i}%,5G基站{i + 10}个。\n"
+        name = f"raw/测试省测试{i}市_2024_city.txt"
+        (root / name).write_text(text, encoding="utf-8")
+        rows.append(f"{name}\tx\tx\tx\t测试省测试{i}市\tcity\t2024\t{len(text)}")
+    (root / "MANIFEST.tsv").write_text("\n".join(rows) + "\n", encoding="utf-8")
+    return root
+
+
+@pytest.fixture(scope="module")
+def encoder(tiny_corpus, tmp_path_factory) -> Path:
+    pretrain = _script("pretrain_mlm")
+    out = tmp_path_factory.mktemp("encoder")
+    args = pretrain.PretrainArguments(corpus=str(tiny_corpus), output_dir=str(out), max_steps=4, save_steps=2,
+                                      eval_steps=2, logging_steps=1, warmup_steps=0, min_count=1, **TINY)
+    pretrain.main(args)
+    return out
+
+
+@pytest.fixture(scope="module")
+def finetuned(encoder, tmp_path_factory) -> Path:
+    finetune = _script("finetune")
+    work = tmp_path_factory.mktemp("finetune")
+    data = work / "tiny.jsonl"
+    data.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in tiny_records()), encoding="utf-8")
+    args = finetune.FinetuneArguments(base_model=str(encoder), output_dir=str(work / "model"), train=[str(data)],
+                                      dev=[str(data)], train_split="none", dev_split="none", max_steps=6,
+                                      batch_size=4, max_length=32, stride=8)
+    return finetune.main(args)
+
+
+def test_pretraining_writes_an_encoder_a_character_tokenizer_and_its_log(encoder):
+    from transformers import AutoTokenizer
+
+    log = json.loads((encoder / "pretrain_log.json").read_text(encoding="utf-8"))
+    assert log["steps"] == 4 and log["characters_seen"] > 0
+    assert any("eval_loss" in row for row in log["log_history"])
+    tok = AutoTokenizer.from_pretrained(encoder)
+    enc = tok("GDP增长5G", add_special_tokens=False, return_offsets_mapping=True)
+    assert tok.unk_token_id not in enc["input_ids"]  # ASCII spelt out, not [UNK]
+    assert enc["offset_mapping"] == [(i, i + 1) for i in range(7)]
+
+
+def test_pretraining_resumes_from_its_last_checkpoint(encoder, tiny_corpus):
+    pretrain = _script("pretrain_mlm")
+    args = pretrain.PretrainArguments(corpus=str(tiny_corpus), output_dir=str(encoder), max_steps=6, save_steps=2,
+                                      eval_steps=2, logging_steps=1, warmup_steps=0, min_count=1, resume=True, **TINY)
+    pretrain.main(args)
+    log = json.loads((encoder / "pretrain_log.json").read_text(encoding="utf-8"))
+    assert log["steps"] == 6 and log["resumed_from"] == "checkpoint-4"
+
+
+def test_pretraining_leaves_out_dev_regions_and_the_validation_split(tiny_corpus, tmp_path):
+    pretrain = _script("pretrain_mlm")
+    (tmp_path / "raw").mkdir()
+    manifest = (tiny_corpus / "MANIFEST.tsv").read_text(encoding="utf-8")
+    manifest += "raw/安徽省马鞍山市_2020_city.txt\tx\tx\tx\t安徽省马鞍山市\tcity\t2020\t10\n"
+    (tmp_path / "MANIFEST.tsv").write_text(manifest, encoding="utf-8")
+    train, held = pretrain.pretraining_documents(tmp_path)
+    assert not any("马鞍山" in d for d in train + held)
+    assert held and not set(train) & set(held)
+
+
+def test_finetuned_model_serves_extract_with_exact_offsets(finetuned):
+    meta = json.loads((finetuned / "meta.json").read_text(encoding="utf-8"))
+    assert meta["pipeline"] == ["rules", "transformer", "linker"]
+    model = govie.load(finetuned)
+    assert model.transformer is not None and model.nlp is None
+    text = "全区地区生产总值增长6%左右,支持安徽长江钢铁股份有限公司建设雨山湖文化旅游项目。" * 20
+    res = govie.extract(text, model=str(finetuned))
+    assert res.error is None
+    assert all(text[e.start:e.end] == e.text for e in res.entities)
+    assert {"PERCENT"} <= {e.label for e in res.entities}  # values always come from the rules
+    assert any(t.number == 6.0 for t in res.targets) or not any(e.label == "INDICATOR" for e in res.entities)
+    assert list(model.pipe(["", "GDP增长6%。"]))[0].entities == []
+
+
+def test_a_transformer_model_without_its_encoder_is_a_clear_error(finetuned, tmp_path):
+    broken = tmp_path / "broken"
+    broken.mkdir()
+    (broken / "meta.json").write_text((finetuned / "meta.json").read_text(encoding="utf-8"), encoding="utf-8")
+    with pytest.raises(ModelLoadError, match="encoder"):
+        govie.load(broken)
+
+
+def test_decode_bio_joins_tokens_and_never_drops_a_stray_inside_tag():
+    text = "在马鞍山市建设 雨山湖项目"
+    tags = ["O", "B-DISTRICT", "I-DISTRICT", "I-DISTRICT", "I-DISTRICT", "O", "O", "I-PROJECT", "B-PROJECT",
+            "I-PROJECT", "I-PROJECT", "I-PROJECT", "I-PROJECT"]
+    spans = decode_bio(text, [(i, i + 1, t) for i, t in enumerate(tags)])
+    # the stray I- on the space opens a span of whitespace only, which is dropped
+    assert [(text[s.start:s.end], s.label) for s in spans] == [("马鞍山市", "DISTRICT"), ("雨山湖项目", "PROJECT")]
+    assert decode_bio("ab", [(0, 1, "B-X"), (1, 2, "I-Y")]) == [Span(0, 1, "X"), Span(1, 2, "Y")]
