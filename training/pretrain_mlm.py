@@ -17,7 +17,8 @@ No hub is reachable here, so govie pretrains its own encoder:
    therefore exact. Saved as a Hugging Face fast tokenizer (``tokenizer.json``).
 3. **Model.** ``BertForMaskedLM`` (hidden ``hidden_size``, ``num_layers`` layers), 15% masking,
    HF ``Trainer``; checkpoints every ``save_steps`` and resumes with ``--resume``; uses the GPU
-   when torch sees one, the CPU otherwise. ``--max_minutes`` stops at a time budget.
+   when torch sees one, the CPU otherwise. ``--max_minutes`` stops at a time budget, and so
+   does ``touch OUTPUT_DIR/STOP``: either way the model is saved and logged.
 4. **Output.** ``output_dir`` holds the encoder and tokenizer (``AutoModel.from_pretrained``
    reads it) and ``pretrain_log.json``: the loss curve (train and held-out), characters seen
    and the corpus used; ``training/finetune.py --base_model output_dir`` fine-tunes it.
@@ -66,7 +67,8 @@ class PretrainArguments:
     learning_rate: float = 5e-4
     warmup_steps: int = 200
     max_steps: int = 2000
-    max_minutes: Optional[float] = field(default=None, metadata={"help": "stop (and save) after this long"})
+    max_minutes: Optional[float] = field(default=None, metadata={"help": "stop (and save) after this long; "
+                                                                 "or touch OUTPUT_DIR/STOP"})
     save_steps: int = 500
     eval_steps: int = 250
     eval_pieces: int = 256
@@ -125,23 +127,24 @@ def char_tokenizer(vocab: List[str]):
                                    sep_token="[SEP]", mask_token="[MASK]", model_max_length=512)
 
 
-class TimeBudget:
-    """A Trainer callback that stops training after ``minutes`` (the model is then saved as usual)."""
+class StopWhen:
+    """A Trainer callback that ends training after ``minutes``, or as soon as a file named
+    ``STOP`` appears in ``folder``; the model is then saved and logged as at the end."""
 
-    def __new__(cls, minutes: float):
+    def __new__(cls, folder: Path, minutes: Optional[float]):
         from transformers import TrainerCallback
 
-        class _Budget(TrainerCallback):
+        class _Stop(TrainerCallback):
             def __init__(self):
-                self.deadline = time.monotonic() + minutes * 60
+                self.deadline = time.monotonic() + minutes * 60 if minutes else math.inf
 
             def on_step_end(self, args, state, control, **kwargs):
-                if time.monotonic() > self.deadline:
+                if time.monotonic() > self.deadline or (folder / "STOP").exists():
                     control.should_save = True
                     control.should_training_stop = True
                 return control
 
-        return _Budget()
+        return _Stop()
 
 
 def main(args: PretrainArguments) -> Path:
@@ -189,7 +192,8 @@ def main(args: PretrainArguments) -> Path:
         weight_decay=0.01, lr_scheduler_type="linear", logging_steps=args.logging_steps, save_steps=args.save_steps,
         save_total_limit=2, eval_strategy="steps", eval_steps=args.eval_steps, report_to="none", seed=args.seed,
         dataloader_num_workers=0, dataloader_pin_memory=False, disable_tqdm=False)
-    callbacks = [TimeBudget(args.max_minutes)] if args.max_minutes else []
+    (out / "STOP").unlink(missing_ok=True)
+    callbacks = [StopWhen(out, args.max_minutes)]
     trainer = Trainer(model=model, args=targs, train_dataset=train_ds, eval_dataset=held_ds,
                       data_collator=collator, callbacks=callbacks)
     last = get_last_checkpoint(str(out / "checkpoints")) if args.resume and (out / "checkpoints").is_dir() else None
