@@ -239,7 +239,10 @@ def _outcomes(files: Sequence[str], config, workers: int) -> Iterable[Outcome]:
         for f in files:
             yield _work(f)
         return
-    with ProcessPoolExecutor(max_workers=workers, initializer=_init, initargs=(config,)) as pool:
+    from .pipeline import worker_context
+
+    with ProcessPoolExecutor(max_workers=workers, initializer=_init, initargs=(config,),
+                             mp_context=worker_context(config[0])) as pool:
         pending: deque = deque()
         queue = iter(files)
         for f in queue:

@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 import json
+import multiprocessing
 import os
 import warnings
 from dataclasses import replace
@@ -144,8 +145,8 @@ class Extractor:
             for doc in docs:
                 yield self._safe_extract(doc)
             return
-        with ProcessPoolExecutor(max_workers=n_process, initializer=_init_worker,
-                                 initargs=(self.meta, self.path)) as pool:
+        with ProcessPoolExecutor(max_workers=n_process, initializer=_init_worker, initargs=(self.meta, self.path),
+                                 mp_context=worker_context(self.meta)) as pool:
             yield from pool.map(_worker_extract, docs, chunksize=batch_size)
 
     def _safe_extract(self, doc: Doc) -> Result:
@@ -187,6 +188,13 @@ def _entity(text: str, norm: "textmod.Normalised", span) -> Entity:
 
 
 _worker: Optional[Extractor] = None
+
+
+def worker_context(meta: dict):
+    """The multiprocessing context for worker processes running a model: 'spawn' for a
+    transformer model (torch's thread pools do not survive a fork: forked workers hang),
+    else the platform's default."""
+    return multiprocessing.get_context("spawn") if "transformer" in meta.get("pipeline", []) else None
 
 
 def _init_worker(meta, path):

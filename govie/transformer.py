@@ -38,13 +38,20 @@ class TransformerNER:
         except ImportError:
             raise ModelLoadError(f"the model at {path} needs torch and transformers: "
                                  "pip install 'govie[train]' (or torch and transformers)") from None
+        from transformers.utils import logging as hf_logging
+
         path = Path(path)
+        bars = hf_logging.is_progress_bar_enabled()
+        hf_logging.disable_progress_bar()  # no "Loading weights" bar each time a model (or a worker) loads
         try:
             self.tokenizer = AutoTokenizer.from_pretrained(path, local_files_only=True)
             self.model = AutoModelForTokenClassification.from_pretrained(path, local_files_only=True).eval()
         except Exception as exc:  # missing or corrupt weights, an unknown architecture
             raise ModelLoadError(f"cannot load the transformer in {path} ({type(exc).__name__}: {exc}); "
                                  "retrain it with training/finetune.py.") from None
+        finally:
+            if bars:
+                hf_logging.enable_progress_bar()
         if not getattr(self.tokenizer, "is_fast", False):
             raise ModelLoadError(f"the tokenizer in {path} is not a fast tokenizer; govie needs its offsets")
         self.torch = torch

@@ -116,6 +116,15 @@ def test_finetuned_model_serves_extract_with_exact_offsets(finetuned):
     assert list(model.pipe(["", "GDP增长6%。"]))[0].entities == []
 
 
+def test_transformer_model_runs_in_worker_processes(finetuned):
+    model = govie.load(finetuned)
+    text = "全区地区生产总值增长6%左右。" * 30
+    alone = model.extract(text)  # torch has run in this process before the workers start
+    results = list(model.pipe([text] * 4, n_process=2))
+    assert [r.error for r in results] == [None] * 4
+    assert all(r.entities == alone.entities for r in results)
+
+
 def test_a_transformer_model_without_its_encoder_is_a_clear_error(finetuned, tmp_path):
     broken = tmp_path / "broken"
     broken.mkdir()
