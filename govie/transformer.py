@@ -21,6 +21,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Dict, List, Optional, Tuple
 
+import numpy as np
+
 from .errors import ModelLoadError
 from .quantities import Span
 
@@ -69,20 +71,41 @@ class TransformerNER:
         offsets = enc["offset_mapping"].tolist()
         special = enc["special_tokens_mask"].tolist()
         feed = {k: enc[k] for k in ("input_ids", "attention_mask", "token_type_ids") if k in enc}
-        best: Dict[int, Tuple[int, int, int]] = {}  # char start -> (centrality, end, label id)
+        best: Dict[int, tuple] = {}  # char start -> (centrality, end, log-probabilities)
         with self.torch.inference_mode():
             for lo in range(0, len(offsets), self.batch_size):
                 batch = {k: v[lo:lo + self.batch_size] for k, v in feed.items()}
-                pred = self.model(**batch).logits.argmax(-1).tolist()
-                for w, row in enumerate(pred, start=lo):
+                scores = self.torch.log_softmax(self.model(**batch).logits.float(), dim=-1).numpy()
+                for w in range(lo, lo + len(scores)):
                     real = [i for i, s in enumerate(special[w]) if not s and offsets[w][i][1] > offsets[w][i][0]]
                     for rank, i in enumerate(real):
                         start, end = offsets[w][i]
                         centrality = min(rank, len(real) - 1 - rank)
                         if start not in best or centrality > best[start][0]:
-                            best[start] = (centrality, end, row[i])
-        tokens = [(start, end, self.labels[lab]) for start, (_, end, lab) in sorted(best.items())]
-        return decode_bio(text, tokens)
+                            best[start] = (centrality, end, scores[w - lo, i])
+        starts = sorted(best)
+        tags = viterbi_bio(np.stack([best[s][2] for s in starts]), self.labels)
+        return decode_bio(text, [(s, best[s][1], tag) for s, tag in zip(starts, tags)])
+
+
+def viterbi_bio(logprobs: np.ndarray, labels: List[str]) -> List[str]:
+    """The best tag sequence under BIO's constraint (``I-X`` only after ``B-X`` or ``I-X``)
+    for per-token log-probabilities (tokens × labels), so spans never come out fragmented."""
+    n, k = logprobs.shape
+    inside = [lab.startswith("I-") for lab in labels]
+    allowed = np.array([[not inside[j] or labels[i][2:] == labels[j][2:] and labels[i] != "O"
+                         for j in range(k)] for i in range(k)])  # allowed[prev, cur]
+    penalty = np.where(allowed, 0.0, -np.inf)
+    score = np.where(inside, -np.inf, logprobs[0])
+    back = np.zeros((n, k), dtype=np.int64)
+    for t in range(1, n):
+        total = score[:, None] + penalty
+        back[t] = total.argmax(0)
+        score = total.max(0) + logprobs[t]
+    path = [int(score.argmax())]
+    for t in range(n - 1, 0, -1):
+        path.append(int(back[t, path[-1]]))
+    return [labels[i] for i in reversed(path)]
 
 
 def decode_bio(text: str, tokens: List[Tuple[int, int, str]]) -> List[Span]:

@@ -18,7 +18,7 @@ from test_train import SENTENCES, tiny_records
 torch = pytest.importorskip("torch")
 pytest.importorskip("transformers")
 
-from govie.transformer import decode_bio  # noqa: E402
+from govie.transformer import decode_bio, viterbi_bio  # noqa: E402
 
 TINY = {"hidden_size": 32, "num_layers": 1, "num_heads": 2, "intermediate_size": 64, "batch_size": 4}
 
@@ -141,3 +141,15 @@ def test_decode_bio_joins_tokens_and_never_drops_a_stray_inside_tag():
     # the stray I- on the space opens a span of whitespace only, which is dropped
     assert [(text[s.start:s.end], s.label) for s in spans] == [("马鞍山市", "DISTRICT"), ("雨山湖项目", "PROJECT")]
     assert decode_bio("ab", [(0, 1, "B-X"), (1, 2, "I-Y")]) == [Span(0, 1, "X"), Span(1, 2, "Y")]
+
+
+def test_viterbi_never_starts_a_span_with_an_inside_tag():
+    import numpy as np
+
+    labels = ["O", "B-PROJECT", "I-PROJECT", "B-DISTRICT", "I-DISTRICT"]
+    # argmax alone would read I-PROJECT, I-DISTRICT, I-PROJECT: three fragments
+    lp = np.log(np.array([[0.1, 0.3, 0.5, 0.05, 0.05],
+                          [0.1, 0.05, 0.4, 0.05, 0.4],
+                          [0.2, 0.05, 0.6, 0.05, 0.1]]))
+    assert viterbi_bio(lp, labels) == ["B-PROJECT", "I-PROJECT", "I-PROJECT"]
+    assert viterbi_bio(np.log(np.array([[0.2, 0.1, 0.7, 0.0, 0.0]]) + 1e-9), labels) == ["O"]

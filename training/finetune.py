@@ -40,7 +40,7 @@ sys.path.insert(0, str(REPO))
 from govie import linker  # noqa: E402
 from govie.pipeline import MODEL_FORMAT  # noqa: E402
 from govie.train import NER_LABELS, TrainStats, chunks, read_records  # noqa: E402
-from govie.transformer import ENCODER_DIR, decode_bio  # noqa: E402
+from govie.transformer import ENCODER_DIR, decode_bio, viterbi_bio  # noqa: E402
 
 BIO = ["O"] + [f"{p}-{label}" for label in NER_LABELS for p in ("B", "I")]
 GOLD = str(REPO / "training" / "annotations" / "gold")
@@ -90,13 +90,19 @@ def windows(records: List[dict], tokenizer, max_length: int, stride: int, stats:
 
 
 def span_f1(eval_pred) -> dict:
-    """Micro P/R/F1 of BIO spans over token windows (for choosing the checkpoint)."""
+    """Micro P/R/F1 of BIO spans over token windows, decoded as at run time (for choosing the checkpoint)."""
+    import numpy as np
+
     logits, labels = eval_pred
-    pred = logits.argmax(-1)
     tp = n_pred = n_gold = 0
-    for p_row, g_row in zip(pred, labels):
+    for l_row, g_row in zip(logits, labels):
         keep = [i for i, g in enumerate(g_row) if g != -100]
-        p, g = (_spans([BIO[row[i]] for i in keep]) for row in (p_row, g_row))
+        if not keep:
+            continue
+        x = l_row[keep].astype(np.float64)
+        logprobs = x - np.log(np.exp(x - x.max(-1, keepdims=True)).sum(-1, keepdims=True)) - x.max(-1, keepdims=True)
+        p = _spans(viterbi_bio(logprobs, BIO))
+        g = _spans([BIO[g_row[i]] for i in keep])
         tp += len(p & g)
         n_pred += len(p)
         n_gold += len(g)
@@ -237,7 +243,9 @@ def model_card(meta: dict, pretrain_log: Optional[dict]) -> str:
             f"language model on {c['train_reports']:,} reports of `../shared/corpus` ({c['train_characters']:,} "
             "characters; the dev regions and the reports of the gold validation split left out). "
             f"It saw **{pretrain_log['characters_seen']:,} characters** ({pretrain_log['epochs']:.2f} epochs) in "
-            f"{pretrain_log['steps']:,} steps and {pretrain_log['seconds'] / 60:.0f} min on {pretrain_log['device']}; "
+            f"{pretrain_log['steps']:,} steps on {pretrain_log['device']}"
+            + (f" in {pretrain_log['seconds'] / 60:.0f} min; " if not pretrain_log.get("resumed_from") else
+               f" (last resumed from {pretrain_log['resumed_from']}); ") +
             f"final held-out loss {pretrain_log['final_held_out_loss']:.3f} "
             f"(perplexity {pretrain_log['final_held_out_perplexity']:.1f}) on pieces of held-out reports.", "",
             "Loss curve:", "", *loss_curve(pretrain_log), "",
