@@ -9,8 +9,8 @@ A model made by ``training/finetune.py`` is a govie model directory::
 
 ``govie.load("models/NAME")`` serves it through the same API as the spaCy models: the rules
 find amounts and percentages, this module finds names and indicators, and linking and
-records are shared. Any tokenizer works (ours has one token per character; a Chinese BERT's
-WordPiece works too): predictions are mapped back to characters through the tokenizer's
+records are shared. Any fast tokenizer works (ours has one token per character; a Chinese
+BERT's WordPiece splits Latin words into pieces): predictions are mapped back to characters through the tokenizer's
 offsets. Long texts are read in overlapping windows of ``max_length`` tokens; each token
 takes the prediction of the window where it sits furthest from an edge.
 
@@ -27,7 +27,6 @@ from .errors import ModelLoadError
 from .quantities import Span
 
 ENCODER_DIR = "encoder"
-VALUE_LABELS = ("AMOUNT", "PERCENT")  # predicted by the model too, but the rules' values are the ones kept
 
 
 class TransformerNER:
@@ -83,6 +82,8 @@ class TransformerNER:
                         centrality = min(rank, len(real) - 1 - rank)
                         if start not in best or centrality > best[start][0]:
                             best[start] = (centrality, end, scores[w - lo, i])
+        if not best:  # every character dropped by the tokenizer (control characters, say)
+            return []
         starts = sorted(best)
         tags = viterbi_bio(np.stack([best[s][2] for s in starts]), self.labels)
         return decode_bio(text, [(s, best[s][1], tag) for s, tag in zip(starts, tags)])
