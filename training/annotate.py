@@ -117,7 +117,7 @@ def cmd_passages(args) -> int:
         with open(args.exclude, encoding="utf-8") as fh:
             taken = {row["file"] for row in csv.DictReader(fh, delimiter="\t")}
     rng = random.Random(args.seed)
-    pool = [r for r in rows if r["file"] not in taken and not r["region"].startswith(DEV_REGIONS)
+    pool = [r for r in rows if r["file"] not in taken and not r["region"].startswith(corpus.DEV_REGIONS)
             and int(r["chars"]) >= 2000]
     rng.shuffle(pool)
     pool.sort(key=lambda r: r["level"] != "county")  # the corpus has few county reports: take them all first
@@ -149,9 +149,6 @@ def cmd_passages(args) -> int:
         path.write_text("".join(markup.render(r) for r in batch), encoding="utf-8")
     print(f"{n} passages from {len(chosen)} reports in {args.batches} files under {out_dir}")
     return 0
-
-
-DEV_REGIONS = ("安徽省马鞍山市", "安徽省安庆市", "安徽省淮北市", "湖北省宜昌市")
 
 
 def _parse(path: Path, root: Path) -> list:

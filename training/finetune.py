@@ -91,7 +91,7 @@ def windows(records: List[dict], tokenizer, max_length: int, stride: int, stats:
 
 def span_f1(eval_pred) -> dict:
     """Micro P/R/F1 of BIO spans over token windows, decoded as at run time (for choosing the checkpoint)."""
-    import numpy as np
+    import torch
 
     logits, labels = eval_pred
     tp = n_pred = n_gold = 0
@@ -99,9 +99,7 @@ def span_f1(eval_pred) -> dict:
         keep = [i for i, g in enumerate(g_row) if g != -100]
         if not keep:
             continue
-        x = l_row[keep].astype(np.float64)
-        logprobs = x - np.log(np.exp(x - x.max(-1, keepdims=True)).sum(-1, keepdims=True)) - x.max(-1, keepdims=True)
-        p = _spans(viterbi_bio(logprobs, BIO))
+        p = _spans(viterbi_bio(torch.log_softmax(torch.from_numpy(l_row[keep]).double(), -1).numpy(), BIO))
         g = _spans([BIO[g_row[i]] for i in keep])
         tp += len(p & g)
         n_pred += len(p)
@@ -161,8 +159,7 @@ def main(args: FinetuneArguments) -> Path:
     trainer.save_model(str(encoder))
     tokenizer.save_pretrained(encoder)
     shutil.rmtree(work, ignore_errors=True)
-    for junk in ("training_args.bin",):
-        (encoder / junk).unlink(missing_ok=True)
+    (encoder / "training_args.bin").unlink(missing_ok=True)
     pipeline = ["rules", "transformer"]
     link_stats = None
     if args.linker:

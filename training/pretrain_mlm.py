@@ -41,9 +41,8 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from govie import text as textmod  # noqa: E402
-from govie.corpus import split_of  # noqa: E402
+from govie.corpus import DEV_REGIONS, split_of  # noqa: E402
 
-DEV_REGIONS = ("安徽省马鞍山市", "安徽省安庆市", "安徽省淮北市", "湖北省宜昌市")  # the regions of dev.jsonl
 SPECIAL_TOKENS = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"]
 
 
@@ -203,15 +202,16 @@ def main(args: PretrainArguments) -> Path:
     tokenizer.save_pretrained(out)
     final_eval = trainer.evaluate()
     state = trainer.state
-    tokens_per_step = args.batch_size * (sum(len(x) for x in train_ds["input_ids"]) / max(1, len(train_ds)))
+    train_characters = sum(len(t) for t in train_text)
+    chars_per_step = args.batch_size * train_characters / max(1, len(train_text))  # one token per character
     log = {
         "arguments": asdict(args),
         "device": "cuda" if torch.cuda.is_available() else "cpu",
         "corpus": {"train_reports": len(train_docs), "held_out_reports": len(held_docs),
-                   "train_pieces": len(train_ds), "train_characters": sum(len(t) for t in train_text)},
+                   "train_pieces": len(train_ds), "train_characters": train_characters},
         "steps": state.global_step,
         "resumed_from": Path(last).name if last else None,
-        "characters_seen": int(round(state.global_step * tokens_per_step)),
+        "characters_seen": int(round(state.global_step * chars_per_step)),
         "epochs": state.global_step * args.batch_size / max(1, len(train_ds)),
         "seconds": round(time.time() - started),
         "final_held_out_loss": final_eval.get("eval_loss"),
