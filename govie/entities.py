@@ -190,11 +190,34 @@ def find_districts(text: str, region: Optional[str] = None) -> List[Span]:
         zone = _ZONE.match(text, end)
         if zone:
             end = zone.end()
+        if starts_a_name(text, end):
+            continue
         if spans and spans[-1].end == start:  # a path written together: 安徽省马鞍山市雨山区
             spans[-1] = Span(spans[-1].start, end, "DISTRICT")
         else:
             spans.append(Span(start, end, "DISTRICT"))
     return spans
+
+
+_TAIL_END = re.compile(r"[，,。；;：:、！？!?\s（）()“”\"《》—\-－~～·]")
+_TAIL_MAX = 10
+
+
+def name_tail(text: str, end: int) -> str:
+    """The phrase after a place name: up to punctuation, a function word or ten characters."""
+    m = _TAIL_END.search(text, end, end + _TAIL_MAX)
+    seg = text[end:m.start() if m else end + _TAIL_MAX]
+    stops, function = _patterns()["tail_stops"], _lexicon()[0]
+    for i, ch in enumerate(seg):
+        if ch in stops or seg[i:i + 2] in function or seg[i:i + 3] in function:
+            return seg[:i]
+    return seg
+
+
+def starts_a_name(text: str, end: int) -> bool:
+    """True when the place name ending at ``end`` begins the name of an institution, event,
+    facility or project (陕西警察学院, 梧州宝石节, 宜昌网信产业园): the guide tags no DISTRICT there."""
+    return bool(_patterns()["name_head"].search(name_tail(text, end)))
 
 
 # ------------------------------------------------------------------ enterprises, projects
@@ -229,6 +252,8 @@ def _patterns() -> dict:
             rf"(?![\u4e00-\u9fff]?(?:{alternation(d['project_not_followed_by'])}))"),
         "project_generic": re.compile(rf"^(?:{alternation(d['project_generic_words'])})+$"),
         "listed_enterprise": re.compile(rf"(?:{alternation(d['listed_enterprise_suffixes'])})$"),
+        "name_head": re.compile(rf"(?:{alternation(d['district_name_heads'])})$"),
+        "tail_stops": set(d["district_tail_stops"]),
     }
 
 
@@ -314,16 +339,22 @@ def find_projects(text: str) -> List[Span]:
 
 
 _LIST_ITEM = r"[\u4e00-\u9fffA-Za-z0-9()“”]{2,14}"
-_NAME_LIST = re.compile(
-    rf"(?P<items>{_LIST_ITEM}(?:、{_LIST_ITEM}){{0,8}})等(?:\d+|[一二两三四五六七八九十]+)?(?:家|个|批)?"
-    r"(?P<kind>(?:骨干|重点|龙头|头部|链主|优质|规上|工业|科技型|高新技术)?企业|(?:重点|重大|产业|优质)?项目)")
+_COUNT = r"(?:\d+|[一二两三四五六七八九十]+)"
+_LIST_KIND = (r"(?P<kind>(?:骨干|重点|龙头|头部|链主|优质|规上|工业|科技型|高新技术)?企业"
+              r"|(?:重点|重大|产业|优质)?项目)")
+_NAME_LISTS = (
+    # 支持今麦郎、德兰和创等企业; 依托小视科技等龙头企业
+    re.compile(rf"(?P<items>{_LIST_ITEM}(?:、{_LIST_ITEM}){{0,8}})等{_COUNT}?(?:家|个|批)?{_LIST_KIND}"),
+    # 瑞泰马钢、新康达2家企业: no 等, but two or more items and a count
+    re.compile(rf"(?P<items>{_LIST_ITEM}(?:、{_LIST_ITEM}){{1,8}})(?<!等){_COUNT}(?:家|个){_LIST_KIND}"),
+)
 
 
 def find_listed_names(text: str) -> List[Span]:
     """Names listed before 等…企业 / 等…项目 (支持今麦郎、德兰和创等企业): companies, or projects when
     the item is named like one. A company standing for its project stays ENTERPRISE."""
     spans = []
-    for m in _NAME_LIST.finditer(text):
+    for m in (m for pattern in _NAME_LISTS for m in pattern.finditer(text)):
         pos = m.start("items")
         for k, item in enumerate(m.group("items").split("、")):
             start, name = pos, item

@@ -28,7 +28,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 import govie  # noqa: E402
-from govie import corpus, markup  # noqa: E402
+from govie import corpus, io, markup  # noqa: E402
 from govie.errors import GovieError  # noqa: E402
 
 
@@ -116,6 +116,8 @@ def cmd_passages(args) -> int:
     if Path(args.exclude).exists():
         with open(args.exclude, encoding="utf-8") as fh:
             taken = {row["file"] for row in csv.DictReader(fh, delimiter="\t")}
+    for path in args.skip_annotated:  # reports that already gave passages
+        taken |= {r.get("doc") or _doc_of(r) for r in io.iter_jsonl(path, validate=False)}
     rng = random.Random(args.seed)
     pool = [r for r in rows if r["file"] not in taken and not r["region"].startswith(corpus.DEV_REGIONS)
             and int(r["chars"]) >= 2000]
@@ -133,8 +135,9 @@ def cmd_passages(args) -> int:
         sents = split_sentences(text)
         modes = context.section_modes(text, sents)
         starts = [s.start for s in sents]
+        wanted = [e for e in result["entities"] if not args.labels or e["label"] in args.labels]
         cands = [(a, b) for a, b in paragraphs(text) if args.min_chars <= b - a <= args.max_chars
-                 and any(a <= e["start_offset"] < b for e in result["entities"])]
+                 and any(a <= e["start_offset"] < b for e in wanted)]
         for a, b in sorted(rng.sample(cands, min(args.per_report, len(cands)))):
             rec = corpus.cut({**result, "text": text}, a, b)
             rec = {k: rec[k] for k in ("text", "entities", "relations")}
@@ -252,6 +255,10 @@ def main(argv=None) -> int:
     p.add_argument("--min-chars", type=int, default=30)
     p.add_argument("--max-chars", type=int, default=400)
     p.add_argument("--seed", type=int, default=7)
+    p.add_argument("--labels", nargs="*", default=[], metavar="LABEL",
+                   help="only passages where the pre-annotation has one of these labels (e.g. ENTERPRISE PROJECT)")
+    p.add_argument("--skip-annotated", nargs="*", default=[], metavar="JSONL",
+                   help="leave out reports that already have annotations in these files")
     p.add_argument("--exclude", default=str(REPO / "training" / "annotations" / "gold_selection.tsv"),
                    help="TSV whose 'file' column lists reports to leave out (the whole-report gold)")
     p.set_defaults(func=cmd_passages)
