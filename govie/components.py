@@ -30,6 +30,15 @@ from . import entities, quantities
 VALUE_LABELS = ("AMOUNT", "PERCENT")
 
 
+TEXT_KEY = "govie.text"
+
+
+def doc_text(doc: Doc) -> str:
+    """The text a CharTokenizer doc was made from (kept in ``user_data``), else ``doc.text``."""
+    text = doc.user_data.get(TEXT_KEY)
+    return text if text is not None and len(text) == len(doc) else doc.text
+
+
 class CharTokenizer:
     """Every character (whitespace too) is a token; NORM is the bigram starting at it."""
 
@@ -42,6 +51,7 @@ class CharTokenizer:
             add = self.vocab.strings.add
             norms = np.fromiter((add(text[i:i + 2]) for i in range(len(text))), dtype="uint64", count=len(text))
             doc.from_array([NORM], norms.reshape(-1, 1))
+        doc.user_data[TEXT_KEY] = text  # Doc.text would rebuild it token by token
         return doc
 
     def pipe(self, texts, batch_size: int = 1000):
@@ -92,7 +102,7 @@ class GazetteerFeatures:
     """Rule name matches as ``Token.tag_`` features (LABEL-B / LABEL-I; untouched tokens keep '')."""
 
     def __call__(self, doc: Doc) -> Doc:
-        spans = entities.find_names(doc.text)
+        spans = entities.find_names(doc_text(doc))
         if not spans:
             return doc
         add = doc.vocab.strings.add

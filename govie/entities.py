@@ -391,13 +391,20 @@ def find_names(text: str, region: Optional[str] = None, taken: Sequence[Span] = 
     """
     chosen: List[Span] = []
     occupied = Occupancy(taken)
-    for group in (find_listed_names(text), find_projects(text), find_enterprises(text), find_districts(text, region)):
+    for group in (*_name_candidates(text), find_districts(text, region)):
         for s in sorted(group, key=lambda s: (s.start, -(s.end - s.start))):
             if occupied.free(s.start, s.end):
                 occupied.add(s.start, s.end)
                 chosen.append(s)
     chosen.sort()
     return chosen
+
+
+@lru_cache(maxsize=2)
+def _name_candidates(text: str) -> tuple:
+    """Listed names, projects and enterprises of a text; cached, since a trained pipeline asks
+    twice for the same text (gazetteer features, then the rule names it keeps)."""
+    return tuple(find_listed_names(text)), tuple(find_projects(text)), tuple(find_enterprises(text))
 
 
 class Occupancy:
