@@ -190,7 +190,7 @@ def find_districts(text: str, region: Optional[str] = None) -> List[Span]:
         zone = _ZONE.match(text, end)
         if zone:
             end = zone.end()
-        if starts_a_name(text, end):
+        elif starts_a_name(text, end):  # a zone (雨山经开区) names itself; a bare place may begin a name
             continue
         if spans and spans[-1].end == start:  # a path written together: 安徽省马鞍山市雨山区
             spans[-1] = Span(spans[-1].start, end, "DISTRICT")
@@ -252,7 +252,7 @@ def _patterns() -> dict:
             rf"(?![\u4e00-\u9fff]?(?:{alternation(d['project_not_followed_by'])}))"),
         "project_generic": re.compile(rf"^(?:{alternation(d['project_generic_words'])})+$"),
         "listed_enterprise": re.compile(rf"(?:{alternation(d['listed_enterprise_suffixes'])})$"),
-        "name_head": re.compile(rf"(?:{alternation(d['district_name_heads'])})$"),
+        "name_head": re.compile(alternation(d["district_name_heads"])),
         "tail_stops": set(d["district_tail_stops"]),
     }
 

@@ -55,3 +55,19 @@ def test_entities_is_generic(name, generic):
 
 def test_entities_trim_function_words():
     assert trim_function_words("积极引导华茂") == "华茂"
+
+
+def test_entities_place_that_begins_another_name_is_not_a_district():
+    # the guide tags no DISTRICT inside the name of a college, an event or a project
+    assert not [n for n in names("陕西师范大学扩大招生") if n[1] == "DISTRICT"]
+    assert not [n for n in names("继续办好梧州宝石节和茶叶博览会") if n[1] == "DISTRICT"]
+    assert ("宜昌", "DISTRICT") not in names("加快推进中电宜昌网信产业园一期建设")
+    # standing alone, or leading a plan, it is one
+    assert ("陕西", "DISTRICT") in names("陕西经济稳中有进")
+    assert ("雨山区", "DISTRICT") in names("雨山区政府工作报告")
+
+
+def test_entities_counted_list_without_deng_names_enterprises():
+    found = names("瑞泰马钢、新康达2家企业入选国家5G工厂")
+    assert ("瑞泰马钢", "ENTERPRISE") in found and ("新康达", "ENTERPRISE") in found
+    assert not [n for n in names("新增规上工业企业5家、高新技术企业3家") if n[1] == "ENTERPRISE"]
