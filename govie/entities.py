@@ -216,7 +216,7 @@ def name_tail(text: str, end: int) -> str:
 
 def starts_a_name(text: str, end: int) -> bool:
     """True when the place name ending at ``end`` begins the name of an institution, event,
-    facility or project (陕西警察学院, 梧州宝石节, 宜昌网信产业园): the guide tags no DISTRICT there."""
+    facility or project (陕西师范大学, 梧州宝石节, 宜昌网信产业园): the guide tags no DISTRICT there."""
     return bool(_patterns()["name_head"].search(name_tail(text, end)))
 
 
