@@ -117,7 +117,7 @@ def cmd_passages(args) -> int:
         with open(args.exclude, encoding="utf-8") as fh:
             taken = {row["file"] for row in csv.DictReader(fh, delimiter="\t")}
     for path in args.skip_annotated:  # reports that already gave passages
-        taken |= {r.get("doc") or _doc_of(r) for r in io.iter_jsonl(path, validate=False)}
+        taken |= {_doc_of(r) for r in io.iter_jsonl(path, validate=False)}
     rng = random.Random(args.seed)
     pool = [r for r in rows if r["file"] not in taken and not r["region"].startswith(corpus.DEV_REGIONS)
             and int(r["chars"]) >= 2000]
@@ -172,7 +172,9 @@ def _parse(path: Path, root: Path) -> list:
 
 
 def _doc_of(record: dict) -> str:
-    return record["meta"].get("doc") or record["id"]
+    """The report a record comes from: ``doc`` of a stored (stand-off) record, ``meta.doc`` of a
+    parsed passage, else the id of a whole report."""
+    return record.get("doc") or record.get("meta", {}).get("doc") or record["id"]
 
 
 def cmd_check(args) -> int:
