@@ -17,7 +17,6 @@ after ``import govie.components``:
 
 The statistical NER is spaCy's own ``ner`` factory, configured in ``training/configs/``.
 """
-from __future__ import annotations
 
 import numpy as np
 from spacy.attrs import NORM, TAG
