@@ -201,7 +201,8 @@ def cmd_store(args) -> int:
     if into.exists():
         existing = [json.loads(ln) for ln in into.read_text(encoding="utf-8").splitlines() if ln.strip()]
     by_key = {_key(r): r for r in existing}
-    n = 0
+    given: dict = {}  # key -> the file that gave it in this call
+    replaced = 0
     for p in args.files:
         for rec in _parse(Path(p), root):
             doc = _doc_of(rec)
@@ -211,10 +212,17 @@ def cmd_store(args) -> int:
             rec = {**rec, "meta": meta}
             whole = corpus.read_doc(root, doc) if "offset" in meta else None
             stand = corpus.detach(rec, doc, report_text=whole)
-            by_key[_key(stand)] = stand
-            n += 1
+            key = _key(stand)
+            if key in given:  # two readings of one passage in one call: which is gold is unclear
+                print(f"error: {doc} at offset {key[1]} is in both {given[key]} and {p}; "
+                      "nothing was stored. Store one reading of each passage.", file=sys.stderr)
+                return 1
+            given[key] = p
+            replaced += key in by_key
+            by_key[key] = stand
     corpus.write_standoff(into, sorted(by_key.values(), key=lambda r: (r["doc"], r["meta"].get("offset", -1))))
-    print(f"stored {n} records from {len(args.files)} files into {into} ({len(by_key)} records in all)")
+    print(f"stored {len(given)} records from {len(args.files)} files into {into} ({len(by_key)} records in all; "
+          f"{replaced} of them replaced a record stored before)")
     return 0
 
 
