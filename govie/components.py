@@ -88,7 +88,7 @@ class ValueRecogniser:
     """AMOUNT and PERCENT by rule (govie.quantities), set as ``doc.ents``."""
 
     def __call__(self, doc: Doc) -> Doc:
-        doc.ents = [Span(doc, s.start, s.end, label=s.label) for s in quantities.find_values(doc.text)]
+        doc.ents = [Span(doc, s.start, s.end, label=s.label) for s in quantities.find_values(doc_text(doc))]
         return doc
 
 

@@ -299,7 +299,8 @@ def _load_spacy(path: Optional[Path]):
 
         from . import components  # noqa: F401  (registers govie's factories)
     except ImportError:
-        raise ModelLoadError(f"the model at {path} needs spaCy: pip install 'spacy>=3.8.2,<3.8.7'") from None
+        raise ModelLoadError(f"the model at {path} needs spaCy, a dependency of govie: reinstall govie "
+                             "(pip install -e .) to get the spaCy version pyproject.toml names") from None
     try:
         return spacy.load(Path(path) / "nlp")
     except Exception as exc:  # a corrupt or incompatible spaCy folder
