@@ -14,6 +14,9 @@ after ``import govie.components``:
   match gets ``Token.tag_`` = ``DISTRICT-B``, ``ENTERPRISE-I``…, which the tok2vec embeds
   (attrs include ``TAG``), so the NER learns when a gazetteer match is a name here and when
   it is not (马鞍山 in 马鞍山钢铁). It runs in training as an annotating component.
+  Short names of counties and towns count only in the report's own region, as in the
+  rules: the region travels with the doc (``set_region``), into training too
+  (``govie.Corpus.v1`` hands it from the gold doc to the one the pipeline predicts on).
 
 The statistical NER is spaCy's own ``ner`` factory, configured in ``training/configs/``.
 """
@@ -30,12 +33,20 @@ VALUE_LABELS = ("AMOUNT", "PERCENT")
 
 
 TEXT_KEY = "govie.text"
+REGION_KEY = "govie.region"
 
 
 def doc_text(doc: Doc) -> str:
     """The text a CharTokenizer doc was made from (kept in ``user_data``), else ``doc.text``."""
     text = doc.user_data.get(TEXT_KEY)
     return text if text is not None and len(text) == len(doc) else doc.text
+
+
+def set_region(doc: Doc, region) -> Doc:
+    """Tell the gazetteer which region the doc's report is from (安徽省马鞍山市雨山区)."""
+    if region:
+        doc.user_data[REGION_KEY] = region
+    return doc
 
 
 class CharTokenizer:
@@ -101,7 +112,7 @@ class GazetteerFeatures:
     """Rule name matches as ``Token.tag_`` features (LABEL-B / LABEL-I; untouched tokens keep '')."""
 
     def __call__(self, doc: Doc) -> Doc:
-        spans = entities.find_names(doc_text(doc))
+        spans = entities.find_names(doc_text(doc), region=doc.user_data.get(REGION_KEY))
         if not spans:
             return doc
         add = doc.vocab.strings.add
@@ -112,3 +123,18 @@ class GazetteerFeatures:
                 tags[s.start + 1:s.end, 0] = add(f"{s.label}-I")
         doc.from_array([TAG], tags)
         return doc
+
+
+@registry.readers("govie.Corpus.v1")
+def create_corpus_reader(path, max_length: int = 0, limit: int = 0):
+    """spaCy's DocBin reader, and each gold doc's region set on the doc the pipeline predicts on."""
+    from spacy.training import Corpus
+
+    corpus = Corpus(path, max_length=max_length, limit=limit)
+
+    def read(nlp):
+        for eg in corpus(nlp):
+            set_region(eg.predicted, eg.reference.user_data.get(REGION_KEY))
+            yield eg
+
+    return read

@@ -92,7 +92,7 @@ class Extractor:
 
     def _model_names(self, text: str, values: list, region: Optional[str]) -> tuple:
         """(names, indicator spans) from the statistical NER; the rules' values win."""
-        found = self._spacy_spans(text, values) if self.nlp is not None else self._transformer_spans(text, values)
+        found = self._spacy_spans(text, values, region) if self.nlp is not None else self._transformer_spans(text, values)
         names = [s for s in found if s.label != "INDICATOR"]
         if self.name_source in ("ner+rules", "ner+districts"):
             # rule names where the model found nothing: all of them, or the gazetteer's divisions only
@@ -104,11 +104,13 @@ class Extractor:
         indicators = [s for s in found if s.label == "INDICATOR"] if self.indicator_source == "ner" else []
         return names, indicators
 
-    def _spacy_spans(self, text: str, values: list) -> list:
+    def _spacy_spans(self, text: str, values: list, region: Optional[str]) -> list:
         """Name and indicator spans of the spaCy NER, run with the rule values preset as entities."""
         from spacy.tokens import Span as SpacySpan
 
-        doc = self.nlp.make_doc(text)
+        from .components import set_region
+
+        doc = set_region(self.nlp.make_doc(text), region)
         doc.ents = [SpacySpan(doc, v.start, v.end, label=v.label) for v in values]
         for name, proc in self.nlp.pipeline:
             if name != "govie_values":

@@ -89,10 +89,13 @@ def to_docbin(records: Iterable[dict], nlp, stats: Optional[TrainStats] = None):
     """A DocBin of normalised sentence chunks with their entities, tokenised by ``nlp``."""
     from spacy.tokens import DocBin
 
-    db = DocBin()
+    from .components import set_region
+
+    db = DocBin(store_user_data=True)  # the region, for the gazetteer features
     for rec in records:
+        region = (rec.get("meta") or {}).get("region")
         for chunk_text, spans in chunks(rec, stats):
-            doc = nlp.make_doc(chunk_text)
+            doc = set_region(nlp.make_doc(chunk_text), region)
             ents = [doc.char_span(s, e, label=label, alignment_mode="strict") for s, e, label in spans]
             if any(x is None for x in ents):
                 raise AnnotationError(f"an entity of {rec.get('id')} does not fall on token boundaries")

@@ -76,6 +76,21 @@ def test_char_tokenizer_keeps_text_and_gives_bigram_norms():
     assert len(CharTokenizer(nlp.vocab)("")) == 0
 
 
+def test_region_reaches_the_gazetteer_features_in_training(tmp_path):
+    """A county's short name (雨山) is a gazetteer feature only in its own region's reports."""
+    from govie.components import GazetteerFeatures, create_corpus_reader, set_region
+
+    nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"@tokenizers": "govie.CharTokenizer.v1"}}})
+    text = "雨山经开区规上工业增加值增长8%。"
+    rec = make_doc(text, [("DISTRICT", "雨山经开区"), ("INDICATOR", "规上工业增加值"), ("PERCENT", "8%")], [])
+    trainmod.to_docbin([rec], nlp).to_disk(tmp_path / "train.spacy")
+    eg, = list(create_corpus_reader(tmp_path / "train.spacy")(nlp))
+    tags = [t.tag_ for t in GazetteerFeatures()(eg.predicted)]
+    assert tags[:5] == ["DISTRICT-B"] + ["DISTRICT-I"] * 4
+    elsewhere = GazetteerFeatures()(set_region(nlp.make_doc(text), "湖北省宜昌市点军区"))
+    assert [t.tag_ for t in elsewhere][:5] == [""] * 5
+
+
 def test_train_tiny_model_and_serve_it(tmp_path):
     train_file = tmp_path / "train.jsonl"
     train_file.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in tiny_records()),
