@@ -1,7 +1,9 @@
 """Shared fixtures: the ../shared folder (skipped when absent) and a tiny hand-made gold set."""
 from __future__ import annotations
 
+import importlib.util
 import json
+import sys
 from pathlib import Path
 
 import pytest
@@ -69,4 +71,27 @@ def write_reports(root: Path, texts: dict) -> Path:
     for name, text in texts.items():
         (root / name).parent.mkdir(parents=True, exist_ok=True)
         (root / name).write_text(text, encoding="utf-8")
+    return root
+
+
+def training_script(name: str):
+    """The module of ``training/NAME.py`` (the training scripts are not a package), loaded once."""
+    if f"training_{name}" in sys.modules:
+        return sys.modules[f"training_{name}"]
+    spec = importlib.util.spec_from_file_location(f"training_{name}", REPO / "training" / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up while the script runs
+    spec.loader.exec_module(module)
+    return module
+
+
+def write_corpus(root: Path, texts: list) -> Path:
+    """A corpus root laid out like ../shared/corpus: one city report per text and MANIFEST.tsv."""
+    (root / "raw").mkdir()
+    rows = ["file\tsource_repo\tsource_path\tsource_commit\tregion\tlevel\tyear\tchars"]
+    for i, text in enumerate(texts):
+        name = f"raw/测试省测试{i}市_2024_city.txt"
+        (root / name).write_text(text, encoding="utf-8")
+        rows.append(f"{name}\tx\tx\tx\t测试省测试{i}市\tcity\t2024\t{len(text)}")
+    (root / "MANIFEST.tsv").write_text("\n".join(rows) + "\n", encoding="utf-8")
     return root

@@ -1,9 +1,7 @@
 """The transformer path on CPU: a tiny encoder pretrained and fine-tuned a few steps, served by govie.load."""
 from __future__ import annotations
 
-import importlib.util
 import json
-import sys
 from pathlib import Path
 
 import pytest
@@ -12,7 +10,7 @@ import govie
 from govie.errors import ModelLoadError
 from govie.quantities import Span
 
-from conftest import REPO
+from conftest import training_script, write_corpus
 from test_train import SENTENCES, tiny_records
 
 torch = pytest.importorskip("torch")
@@ -23,34 +21,16 @@ from govie.transformer import decode_bio, viterbi_bio  # noqa: E402
 TINY = {"hidden_size": 32, "num_layers": 1, "num_heads": 2, "intermediate_size": 64, "batch_size": 4}
 
 
-def _script(name: str):
-    if f"training_{name}" in sys.modules:
-        return sys.modules[f"training_{name}"]
-    spec = importlib.util.spec_from_file_location(f"training_{name}", REPO / "training" / f"{name}.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up while the script runs
-    spec.loader.exec_module(module)
-    return module
-
-
 @pytest.fixture(scope="module")
 def tiny_corpus(tmp_path_factory) -> Path:
     """A corpus root of hand-written reports, laid out like ../shared/corpus."""
-    root = tmp_path_factory.mktemp("corpus")
-    (root / "raw").mkdir()
-    rows = ["file\tsource_repo\tsource_path\tsource_commit\tregion\tlevel\tyear\tchars"]
-    for i in range(12):
-        text = "".join(t for t, _, _ in SENTENCES) * 3 + f"GDP增长{i}%,5G基站{i + 10}个。\n"
-        name = f"raw/测试省测试{i}市_2024_city.txt"
-        (root / name).write_text(text, encoding="utf-8")
-        rows.append(f"{name}\tx\tx\tx\t测试省测试{i}市\tcity\t2024\t{len(text)}")
-    (root / "MANIFEST.tsv").write_text("\n".join(rows) + "\n", encoding="utf-8")
-    return root
+    texts = ["".join(t for t, _, _ in SENTENCES) * 3 + f"GDP增长{i}%,5G基站{i + 10}个。\n" for i in range(12)]
+    return write_corpus(tmp_path_factory.mktemp("corpus"), texts)
 
 
 @pytest.fixture(scope="module")
 def encoder(tiny_corpus, tmp_path_factory) -> Path:
-    pretrain = _script("pretrain_mlm")
+    pretrain = training_script("pretrain_mlm")
     out = tmp_path_factory.mktemp("encoder")
     args = pretrain.PretrainArguments(corpus=str(tiny_corpus), output_dir=str(out), max_steps=4, save_steps=2,
                                       eval_steps=2, logging_steps=1, warmup_steps=0, min_count=1, **TINY)
@@ -60,7 +40,7 @@ def encoder(tiny_corpus, tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="module")
 def finetuned(encoder, tmp_path_factory) -> Path:
-    finetune = _script("finetune")
+    finetune = training_script("finetune")
     work = tmp_path_factory.mktemp("finetune")
     data = work / "tiny.jsonl"
     data.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in tiny_records()), encoding="utf-8")
@@ -83,7 +63,7 @@ def test_pretraining_writes_an_encoder_a_character_tokenizer_and_its_log(encoder
 
 
 def test_pretraining_resumes_from_its_last_checkpoint(encoder, tiny_corpus):
-    pretrain = _script("pretrain_mlm")
+    pretrain = training_script("pretrain_mlm")
     args = pretrain.PretrainArguments(corpus=str(tiny_corpus), output_dir=str(encoder), max_steps=6, save_steps=2,
                                       eval_steps=2, logging_steps=1, warmup_steps=0, min_count=1, resume=True, **TINY)
     pretrain.main(args)
@@ -92,7 +72,7 @@ def test_pretraining_resumes_from_its_last_checkpoint(encoder, tiny_corpus):
 
 
 def test_pretraining_leaves_out_dev_regions_and_the_validation_split(tiny_corpus, tmp_path):
-    pretrain = _script("pretrain_mlm")
+    pretrain = training_script("pretrain_mlm")
     (tmp_path / "raw").mkdir()
     manifest = (tiny_corpus / "MANIFEST.tsv").read_text(encoding="utf-8")
     manifest += "raw/安徽省马鞍山市_2020_city.txt\tx\tx\tx\t安徽省马鞍山市\tcity\t2020\t10\n"

@@ -1,16 +1,14 @@
 """Static bigram vectors (training/train_vectors.py): trained on a tiny corpus, used by a tiny NER."""
 from __future__ import annotations
 
-import importlib.util
 import json
-import sys
 
 import numpy as np
 import pytest
 
 from govie.cli import main
 
-from conftest import REPO
+from conftest import training_script, write_corpus
 from test_train import SENTENCES, tiny_records
 
 spacy = pytest.importorskip("spacy")
@@ -18,26 +16,11 @@ pytest.importorskip("floret")
 pytest.importorskip("transformers")  # the script's argument parser
 
 
-def _train_vectors_script():
-    spec = importlib.util.spec_from_file_location("training_train_vectors", REPO / "training" / "train_vectors.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up while the script runs
-    spec.loader.exec_module(module)
-    return module
-
-
 @pytest.fixture(scope="module")
 def vectors(tmp_path_factory):
-    root = tmp_path_factory.mktemp("corpus")
-    (root / "raw").mkdir()
-    rows = ["file\tsource_repo\tsource_path\tsource_commit\tregion\tlevel\tyear\tchars"]
-    for i in range(8):
-        text = ("".join(t for t, _, _ in SENTENCES) + "\n") * 20
-        name = f"raw/测试省测试{i}市_2024_city.txt"
-        (root / name).write_text(text, encoding="utf-8")
-        rows.append(f"{name}\tx\tx\tx\t测试省测试{i}市\tcity\t2024\t{len(text)}")
-    (root / "MANIFEST.tsv").write_text("\n".join(rows) + "\n", encoding="utf-8")
-    script = _train_vectors_script()
+    texts = [("".join(t for t, _, _ in SENTENCES) + "\n") * 20 for _ in range(8)]
+    root = write_corpus(tmp_path_factory.mktemp("corpus"), texts)
+    script = training_script("train_vectors")
     out = tmp_path_factory.mktemp("vectors") / "bigram8"
     script.main(script.VectorArguments(corpus=str(root), output_dir=str(out), dim=8, epochs=1, min_count=1,
                                        rows=500, threads=1))
