@@ -21,6 +21,7 @@ from .schema import Entity, Result
 DEFAULT_MODEL = "govie-zh"  # the shipped trained model (models/govie-zh); $GOVIE_MODEL names another
 FALLBACK_MODEL = "rules"  # built in: used, with a warning, when the default cannot be loaded
 WINDOW_CHARS = 100_000  # long reports are processed in windows of this size: memory stays bounded
+NER_CHUNK_CHARS = 4_000  # the spaCy NER reads a window in pieces of this size (its memory grows with length)
 MODEL_FORMAT = 1  # bump when a model directory's meta.json changes incompatibly
 KNOWN_PIPELINES = (["rules"], ["rules", "ner"], ["rules", "ner", "linker"],  # meta.json "pipeline" values
                    ["rules", "transformer"], ["rules", "transformer", "linker"])
@@ -110,13 +111,17 @@ class Extractor:
 
         from .components import set_region
 
-        doc = set_region(self.nlp.make_doc(text), region)
-        doc.ents = [SpacySpan(doc, v.start, v.end, label=v.label) for v in values]
-        for name, proc in self.nlp.pipeline:
-            if name != "govie_values":
-                doc = proc(doc)
-        return [quantities.Span(e.start_char, e.end_char, e.label_) for e in doc.ents
-                if e.label_ not in ("AMOUNT", "PERCENT")]
+        out = []
+        for start, end in textmod.windows(text, NER_CHUNK_CHARS):  # pieces end at line breaks where they can
+            doc = set_region(self.nlp.make_doc(text[start:end]), region)
+            doc.ents = [SpacySpan(doc, v.start - start, v.end - start, label=v.label)
+                        for v in values if start <= v.start and v.end <= end]
+            for name, proc in self.nlp.pipeline:
+                if name != "govie_values":
+                    doc = proc(doc)
+            out += [quantities.Span(e.start_char + start, e.end_char + start, e.label_) for e in doc.ents
+                    if e.label_ not in ("AMOUNT", "PERCENT")]
+        return out
 
     def _transformer_spans(self, text: str, values: list) -> list:
         """Name and indicator spans of the transformer NER that do not overlap a rule value."""

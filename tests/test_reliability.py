@@ -69,6 +69,17 @@ def test_windowed_extraction_equals_whole_text(monkeypatch):
     assert {t.status for t in windowed.targets} == {"actual", "target"}  # the section carries over windows
 
 
+def test_ner_reads_long_windows_in_pieces_with_the_same_result(monkeypatch):
+    report = ("雨山区新签约项目38个,瑞泰马钢、小视科技等企业加快发展,图灵小镇项目开工建设。\n"
+              "马鞍山市地区生产总值增长6%左右,规模以上工业增加值增长8%。\n") * 20
+    whole = govie.extract(report)
+    monkeypatch.setattr(govie.pipeline, "NER_CHUNK_CHARS", 120)
+    pieces = govie.extract(report)
+    assert_offsets(report, pieces)
+    assert pieces.entities == whole.entities
+    assert {e.label for e in whole.entities} >= {"DISTRICT", "INDICATOR", "PERCENT"}
+
+
 def test_html_page_tags_scripts_and_entities():
     page = ("<html><head><script>var s='GDP增长99%';</script><style>p{x:1}</style></head>"
             "<body><p>全区地区生产总值增长&nbsp;6%&nbsp;左右</p><br/>固定资产投资增长7&#37;</body></html>")
