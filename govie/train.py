@@ -28,6 +28,9 @@ CONFIG_DIR = Path(__file__).resolve().parent.parent / "training" / "configs"
 DEFAULT_CONFIG = CONFIG_DIR / "ner.cfg"
 NER_LABELS = ("DISTRICT", "ENTERPRISE", "PROJECT", "INDICATOR", "AMOUNT", "PERCENT")
 CHUNK_CHARS = 300  # training examples are runs of whole sentences up to about this long
+# spaCy releases a trained model works under: every 3.8 release gives the same predictions
+# (models/README.md, "spaCy version and speed"); spaCy itself writes ">=its own version".
+SPACY_VERSIONS = ">=3.8.2,<3.9.0"
 
 
 @dataclass
@@ -148,6 +151,7 @@ def train(train_records: List[dict], dev_records: List[dict], output, config=DEF
             shutil.rmtree(nlp_dir)
         output.mkdir(parents=True, exist_ok=True)
         shutil.copytree(best, nlp_dir)
+    _set_spacy_versions(nlp_dir / "meta.json")
     from . import linker
 
     link_model, link_stats = linker.fit(train_records)
@@ -168,3 +172,10 @@ def train(train_records: List[dict], dev_records: List[dict], output, config=DEF
     meta.update(extra_meta or {})
     (output / "meta.json").write_text(json.dumps(meta, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     return output
+
+
+def _set_spacy_versions(meta_path: Path) -> None:
+    """Write SPACY_VERSIONS into the spaCy meta, so that older 3.8 releases load it without warning W095."""
+    meta = json.loads(meta_path.read_text(encoding="utf-8"))
+    meta["spacy_version"] = SPACY_VERSIONS
+    meta_path.write_text(json.dumps(meta, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")

@@ -101,6 +101,8 @@ def test_train_tiny_model_and_serve_it(tmp_path):
     assert code == 0
     meta = json.loads((out / "meta.json").read_text(encoding="utf-8"))
     assert meta["pipeline"] == ["rules", "ner", "linker"] and meta["training"]["train"]["records"] == 12
+    spacy_meta = json.loads((out / "nlp" / "meta.json").read_text(encoding="utf-8"))
+    assert spacy_meta["spacy_version"] == ">=3.8.2,<3.9.0"  # every 3.8 release pyproject.toml allows
 
     import govie
 
