@@ -56,28 +56,22 @@ def test_single_huge_line_without_stops_is_processed_in_bounded_pieces():
     assert sum(e.label == "PERCENT" for e in res.entities) == 6000
 
 
-def test_windowed_extraction_equals_whole_text(monkeypatch):
+@pytest.mark.parametrize("knob, size", [("WINDOW_CHARS", 300),  # the report in windows
+                                         ("NER_CHUNK_CHARS", 120)])  # the NER's pieces of a window
+def test_extraction_in_pieces_equals_whole_text(monkeypatch, knob, size):
     report = ("一、2024年工作回顾\n全区地区生产总值增长5.8%,固定资产投资增长7%。\n"
+              "雨山区新签约项目38个,瑞泰马钢、小视科技等企业加快发展,图灵小镇项目开工建设。\n"
               "二、2025年工作安排\n主要预期目标是:地区生产总值增长6%左右,城镇新增就业3000人。\n") * 40
     whole = govie.extract(report)
-    monkeypatch.setattr(govie.pipeline, "WINDOW_CHARS", 300)
-    windowed = govie.extract(report)
-    assert_offsets(report, windowed)
-    assert windowed.entities == whole.entities
-    assert [(t.value, t.indicator, t.status, t.type) for t in windowed.targets] == \
-           [(t.value, t.indicator, t.status, t.type) for t in whole.targets]
-    assert {t.status for t in windowed.targets} == {"actual", "target"}  # the section carries over windows
-
-
-def test_ner_reads_long_windows_in_pieces_with_the_same_result(monkeypatch):
-    report = ("雨山区新签约项目38个,瑞泰马钢、小视科技等企业加快发展,图灵小镇项目开工建设。\n"
-              "马鞍山市地区生产总值增长6%左右,规模以上工业增加值增长8%。\n") * 20
-    whole = govie.extract(report)
-    monkeypatch.setattr(govie.pipeline, "NER_CHUNK_CHARS", 120)
+    monkeypatch.setattr(govie.pipeline, knob, size)
     pieces = govie.extract(report)
     assert_offsets(report, pieces)
     assert pieces.entities == whole.entities
-    assert {e.label for e in whole.entities} >= {"DISTRICT", "INDICATOR", "PERCENT"}
+    assert [(t.value, t.indicator, t.status, t.type) for t in pieces.targets] == \
+           [(t.value, t.indicator, t.status, t.type) for t in whole.targets]
+    assert {t.status for t in pieces.targets} == {"actual", "target"}  # the section carries over pieces
+    labels = {e.label for e in whole.entities}
+    assert labels >= {"INDICATOR", "PERCENT"} and labels & {"DISTRICT", "ENTERPRISE", "PROJECT"}
 
 
 def test_html_page_tags_scripts_and_entities():
