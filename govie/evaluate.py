@@ -272,12 +272,13 @@ def evaluate(gold_path: Union[str, Path], model: Union[str, Path, None] = None,
         from .pipeline import load
 
         extractor = load(model)
-        docs = [_model_input(g, corpus) for g in gold]
+        docs, doc_of = _model_inputs(gold, corpus)
         results = extractor.pipe(docs, n_process=n_process)
         if progress:
             from tqdm.auto import tqdm
             results = tqdm(results, total=len(docs), unit="doc", desc="govie evaluate")
-        pred = [_cut(r.to_doccano(), g) for r, g in zip(results, gold)]
+        outputs = [r.to_doccano() for r in results]
+        pred = [_cut(outputs[i], g) for i, g in zip(doc_of, gold)]
     scores = score(gold, pred, errors=errors)
     scores["missing"] = missing
     scores["gold"] = str(gold_path)
@@ -287,13 +288,32 @@ def evaluate(gold_path: Union[str, Path], model: Union[str, Path, None] = None,
     return scores
 
 
+def _model_inputs(gold: Sequence[dict], corpus) -> tuple:
+    """The texts to run the model on, and for each gold document the index of its text.
+
+    Passages of the same stand-off report share one input, the whole report, so a report
+    with many gold passages is read and extracted once.
+    """
+    docs: list = []
+    doc_of: list = []
+    seen: dict = {}
+    for g in gold:
+        meta = g.get("meta") or {}
+        key = ("report", g["doc"]) if g.get("doc") and "offset" in meta else ("text", len(docs))
+        if key not in seen:
+            seen[key] = len(docs)
+            docs.append(_model_input(g, corpus))
+        doc_of.append(seen[key])
+    return docs, doc_of
+
+
 def _model_input(g: dict, corpus) -> dict:
     """The whole report for a stand-off passage (so the model sees its section), else the text."""
     meta = g.get("meta") or {}
     if g.get("doc") and "offset" in meta:
         from .corpus import corpus_root, read_doc
 
-        return {"text": read_doc(corpus_root(corpus), g["doc"]), "id": g.get("id")}
+        return {"text": read_doc(corpus_root(corpus), g["doc"]), "id": g["doc"]}
     return {"text": g["text"], "id": g.get("id")}
 
 

@@ -335,3 +335,33 @@ def test_evaluate_runs_model_on_text_alone(tiny_gold_path, monkeypatch):
     scores = evaluate(tiny_gold_path, model="rules")
     assert seen == [(None, None)]
     assert scores["n_docs"] == 1 and scores["model"] == "rules"
+
+
+def test_passages_of_one_report_are_extracted_once_and_cut_from_it(tmp_path, monkeypatch):
+    import govie.pipeline
+    from govie import corpus
+
+    report = "前言。\n全区地区生产总值增长6%。\n固定资产投资增长7%。\n结语。"
+    (tmp_path / "raw").mkdir()
+    (tmp_path / "raw" / "a.txt").write_text(report, encoding="utf-8")
+    records = []
+    for i, (passage, spans) in enumerate([("全区地区生产总值增长6%。", [("INDICATOR", "地区生产总值"), ("PERCENT", "6%")]),
+                                          ("固定资产投资增长7%。", [("INDICATOR", "固定资产投资"), ("PERCENT", "7%")])]):
+        rec = make_doc(passage, spans, [(1, 0, "growth", "actual", "exact")], doc_id=f"p{i}")
+        rec["meta"] = {"offset": report.index(passage)}
+        records.append(corpus.detach(rec, "raw/a.txt", report_text=report))
+    gold_path = tmp_path / "gold.jsonl"
+    corpus.write_standoff(gold_path, records)
+
+    seen = []
+    real = govie.pipeline.Extractor.extract
+
+    def spy(self, text, region=None, year=None, id=None):
+        seen.append(text)
+        return real(self, text, region=region, year=year, id=id)
+
+    monkeypatch.setattr(govie.pipeline.Extractor, "extract", spy)
+    scores = evaluate(gold_path, model="rules", corpus=tmp_path)
+    assert seen == [report]
+    assert scores["n_docs"] == 2
+    assert counts(scores, "entities") == (4, 0, 0) and counts(scores, "relations") == (2, 0, 0)
