@@ -358,8 +358,10 @@ def find_listed_names(text: str) -> List[Span]:
         pos = m.start("items")
         for k, item in enumerate(m.group("items").split("、")):
             start, name = pos, item
-            if k == 0:
-                name = trim_function_words(_strip_to_last_verb(item))
+            if k == 0:  # 支持今麦郎 -> 今麦郎; 重点推动… -> trimmed of function words only when no verb led it
+                name = _strip_to_last_verb(item)
+                if name == item:
+                    name = trim_function_words(item)
                 start = pos + len(item) - len(name)
             pos += len(item) + 1
             if len(name) < 2 or is_generic(name) or re.search(r"\d", name):

@@ -32,6 +32,12 @@ def test_entities_listed_names_before_deng_qiye():
     assert ("华美", "ENTERPRISE") in got and ("泰达新材料", "ENTERPRISE") in got
 
 
+@pytest.mark.parametrize("text, name", [("支持今麦郎、德兰和创等企业发展", "今麦郎"),  # 今 is also a function word
+                                        ("重点依托小视科技等龙头企业", "小视科技")])
+def test_entities_first_listed_name_loses_its_verb_and_nothing_more(text, name):
+    assert (name, "ENTERPRISE") in names(text)
+
+
 def test_entities_enterprise_suffix_trims_leading_verb():
     assert ("国药控股", "ENTERPRISE") in names("确保国药控股扩大产能")
 
