@@ -358,7 +358,7 @@ def find_listed_names(text: str) -> List[Span]:
         pos = m.start("items")
         for k, item in enumerate(m.group("items").split("、")):
             start, name = pos, item
-            if k == 0:  # 支持今麦郎 -> 今麦郎; 重点推动… -> trimmed of function words only when no verb led it
+            if k == 0:  # what follows its last verb (支持今麦郎 -> 今麦郎), else the item less leading function words
                 name = _strip_to_last_verb(item)
                 if name == item:
                     name = trim_function_words(item)

@@ -255,7 +255,7 @@ def evaluate(gold_path: Union[str, Path], model: Union[str, Path, None] = None,
     'validation' documents. The model sees only the text: no region or year from the gold
     ``meta``, since finding them is part of the task. A passage of a stand-off report is
     scored on the model's output for the whole report, cut to the passage, so that it sees
-    the section the passage stands in. A prediction file is aligned to the gold by ``id``
+    the section the passage stands in; each report is extracted once for all its passages. A prediction file is aligned to the gold by ``id``
     (or by position when it has no ids); a gold document with no prediction counts as
     predicting nothing and its id is listed under ``missing``.
     """
@@ -272,13 +272,16 @@ def evaluate(gold_path: Union[str, Path], model: Union[str, Path, None] = None,
         from .pipeline import load
 
         extractor = load(model)
-        docs, doc_of = _model_inputs(gold, corpus)
-        results = extractor.pipe(docs, n_process=n_process)
+        groups = _groups_by_input(gold)
+        results = extractor.pipe((_model_input(gold[members[0]], corpus) for members in groups), n_process=n_process)
         if progress:
             from tqdm.auto import tqdm
-            results = tqdm(results, total=len(docs), unit="doc", desc="govie evaluate")
-        outputs = [r.to_doccano() for r in results]
-        pred = [_cut(outputs[i], g) for i, g in zip(doc_of, gold)]
+            results = tqdm(results, total=len(groups), unit="doc", desc="govie evaluate")
+        pred = [None] * len(gold)
+        for members, result in zip(groups, results):
+            output = result.to_doccano()
+            for i in members:
+                pred[i] = _cut(output, gold[i])
     scores = score(gold, pred, errors=errors)
     scores["missing"] = missing
     scores["gold"] = str(gold_path)
@@ -288,23 +291,18 @@ def evaluate(gold_path: Union[str, Path], model: Union[str, Path, None] = None,
     return scores
 
 
-def _model_inputs(gold: Sequence[dict], corpus) -> tuple:
-    """The texts to run the model on, and for each gold document the index of its text.
+def _groups_by_input(gold: Sequence[dict]) -> list:
+    """The gold documents grouped by the text the model runs on: lists of indexes into ``gold``.
 
-    Passages of the same stand-off report share one input, the whole report, so a report
-    with many gold passages is read and extracted once.
+    Passages of the same stand-off report form one group, run once on the whole report;
+    any other document is a group of its own.
     """
-    docs: list = []
-    doc_of: list = []
-    seen: dict = {}
-    for g in gold:
+    groups: dict = {}
+    for i, g in enumerate(gold):
         meta = g.get("meta") or {}
-        key = ("report", g["doc"]) if g.get("doc") and "offset" in meta else ("text", len(docs))
-        if key not in seen:
-            seen[key] = len(docs)
-            docs.append(_model_input(g, corpus))
-        doc_of.append(seen[key])
-    return docs, doc_of
+        key = ("report", g["doc"]) if g.get("doc") and "offset" in meta else ("text", i)
+        groups.setdefault(key, []).append(i)
+    return list(groups.values())
 
 
 def _model_input(g: dict, corpus) -> dict:
