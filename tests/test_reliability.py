@@ -25,7 +25,8 @@ def assert_offsets(text, res):
 
 
 @pytest.mark.parametrize("text", ["", " ", "\n\r\t\u3000 ", "abc def 123", "1234567890" * 1000,
-                                  "\x00\x01\x02\x7f\xff", "🙂" * 50, "الناتج المحلي"])
+                                  "\x00\x01\x02\x7f\xff", "🙂" * 50, "الناتج المحلي",
+                                  "الناتج المحلي الإجمالي للمنطقة", "Валовой региональный продукт"])
 def test_empty_blank_and_non_chinese_text_give_empty_results(text):
     res = govie.extract(text)
     assert res.entities == [] and res.targets == [] and res.ok
