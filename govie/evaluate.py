@@ -255,9 +255,10 @@ def evaluate(gold_path: Union[str, Path], model: Union[str, Path, None] = None,
     'validation' documents. The model sees only the text: no region or year from the gold
     ``meta``, since finding them is part of the task. A passage of a stand-off report is
     scored on the model's output for the whole report, cut to the passage, so that it sees
-    the section the passage stands in; each report is extracted once for all its passages. A prediction file is aligned to the gold by ``id``
-    (or by position when it has no ids); a gold document with no prediction counts as
-    predicting nothing and its id is listed under ``missing``.
+    the section the passage stands in; each report is extracted once for all its passages.
+    A prediction file is aligned to the gold by ``id`` (or by position when it has no ids);
+    a gold document with no prediction counts as predicting nothing and its id is listed
+    under ``missing``.
     """
     from .corpus import read_gold
 
@@ -299,16 +300,19 @@ def _groups_by_input(gold: Sequence[dict]) -> list:
     """
     groups: dict = {}
     for i, g in enumerate(gold):
-        meta = g.get("meta") or {}
-        key = ("report", g["doc"]) if g.get("doc") and "offset" in meta else ("text", i)
+        key = ("report", g["doc"]) if _is_passage(g) else ("text", i)
         groups.setdefault(key, []).append(i)
     return list(groups.values())
 
 
+def _is_passage(g: dict) -> bool:
+    """True for a stand-off passage: a gold record cut at ``meta.offset`` from the report ``doc``."""
+    return bool(g.get("doc")) and "offset" in (g.get("meta") or {})
+
+
 def _model_input(g: dict, corpus) -> dict:
     """The whole report for a stand-off passage (so the model sees its section), else the text."""
-    meta = g.get("meta") or {}
-    if g.get("doc") and "offset" in meta:
+    if _is_passage(g):
         from .corpus import corpus_root, read_doc
 
         return {"text": read_doc(corpus_root(corpus), g["doc"]), "id": g["doc"]}
@@ -317,12 +321,12 @@ def _model_input(g: dict, corpus) -> dict:
 
 def _cut(pred: dict, g: dict) -> dict:
     """The prediction for a passage: what lies inside it, offsets made relative to it."""
-    meta = g.get("meta") or {}
-    if not (g.get("doc") and "offset" in meta):
+    if not _is_passage(g):
         return pred
     from .corpus import cut
 
-    return cut(pred, meta["offset"], meta["offset"] + len(g["text"]))
+    offset = g["meta"]["offset"]
+    return cut(pred, offset, offset + len(g["text"]))
 
 
 def _align(gold: list, preds: list, where: str, missing: list) -> list:

@@ -24,8 +24,9 @@ FALLBACK_MODEL = "rules"  # built in: used, with a warning, when the default can
 WINDOW_CHARS = 100_000  # long reports are processed in windows of this size: memory stays bounded
 NER_CHUNK_CHARS = 4_000  # the spaCy NER reads a window in pieces of this size (its memory grows with length)
 # a learned name or indicator must hold a Chinese character or a Latin letter or digit (OPPO, GDP, 5G);
-# the models never saw other scripts, and what they tag there is noise
-_NAME_CHAR = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaffA-Za-z0-9\uff10-\uff19\uff21-\uff3a\uff41-\uff5a]")
+# the models never saw other scripts, and what they tag there is noise (the models read normalised
+# text, so full-width letters and digits arrive as ASCII)
+_SCRIPT_CHAR = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaffA-Za-z0-9]")
 MODEL_FORMAT = 1  # bump when a model directory's meta.json changes incompatibly
 KNOWN_PIPELINES = (["rules"], ["rules", "ner"], ["rules", "ner", "linker"],  # meta.json "pipeline" values
                    ["rules", "transformer"], ["rules", "transformer", "linker"])
@@ -98,7 +99,7 @@ class Extractor:
     def _model_names(self, text: str, values: list, region: Optional[str]) -> tuple:
         """(names, indicator spans) from the statistical NER; the rules' values win."""
         found = self._spacy_spans(text, values, region) if self.nlp is not None else self._transformer_spans(text, values)
-        found = [s for s in found if _NAME_CHAR.search(text, s.start, s.end)]
+        found = [s for s in found if _SCRIPT_CHAR.search(text, s.start, s.end)]
         names = [s for s in found if s.label != "INDICATOR"]
         if self.name_source in ("ner+rules", "ner+districts"):
             # rule names where the model found nothing: all of them, or the gazetteer's divisions only
