@@ -99,7 +99,9 @@ class Extractor:
     def _model_names(self, text: str, values: list, region: Optional[str]) -> tuple:
         """(names, indicator spans) from the statistical NER; the rules' values win."""
         found = self._spacy_spans(text, values, region) if self.nlp is not None else self._transformer_spans(text, values)
-        found = [s for s in found if _SCRIPT_CHAR.search(text, s.start, s.end)]
+        # a learned name must also close every quote mark and bracket it opens (“三峡智谷 is cut short)
+        found = [s for s in found if _SCRIPT_CHAR.search(text, s.start, s.end)
+                 and (s.label == "INDICATOR" or textmod.brackets_balanced(text[s.start:s.end]))]
         names = [s for s in found if s.label != "INDICATOR"]
         if self.name_source in ("ner+rules", "ner+districts"):
             # rule names where the model found nothing: all of them, or the gazetteer's divisions only

@@ -141,6 +141,22 @@ def _replacement(m: re.Match) -> str:
     return ""
 
 
+_OPENERS = {"“": "”", "‘": "’", "《": "》", "〈": "〉", "「": "」", "『": "』", "【": "】", "(": ")", "[": "]"}
+_CLOSERS = {close: open_ for open_, close in _OPENERS.items()}
+
+
+def brackets_balanced(s: str) -> bool:
+    """True when every quote mark and bracket in ``s`` is closed inside it, in order (“三峡智谷” yes, “三峡智谷 no)."""
+    stack = []
+    for ch in s:
+        if ch in _OPENERS:
+            stack.append(ch)
+        elif ch in _CLOSERS:
+            if not stack or stack.pop() != _CLOSERS[ch]:
+                return False
+    return not stack
+
+
 MAX_SENTENCE = 1000  # characters; longer runs without a stop are cut
 
 

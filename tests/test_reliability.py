@@ -128,3 +128,15 @@ def test_corrupt_model_directory_is_one_clear_error(tmp_path, content):
     with pytest.raises(govie.ModelLoadError) as info:
         govie.load(tmp_path)
     assert str(tmp_path) in str(info.value)
+
+
+def test_learned_names_cut_inside_quotes_or_in_other_scripts_are_dropped(monkeypatch):
+    from govie.quantities import Span
+
+    text = "全面打造“三峡智谷”,建设北斗云谷。الناتج"
+    ex = govie.load()
+    if ex.nlp is None:
+        pytest.skip("the default model has no statistical NER")
+    learned = [Span(text.index(s), text.index(s) + len(s), "PROJECT") for s in ("“三峡智谷", "北斗云谷", "الناتج")]
+    monkeypatch.setattr(ex, "_spacy_spans", lambda *args: learned)
+    assert [(e.text, e.label) for e in ex.extract(text).entities] == [("北斗云谷", "PROJECT")]

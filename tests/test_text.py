@@ -1,7 +1,7 @@
 """Normalisation keeps a map back to the caller's string."""
 import pytest
 
-from govie.text import normalise, split_sentences
+from govie.text import brackets_balanced, normalise, split_sentences
 
 MAP_CASES = [
     ("ＧＤＰ增长６％", "GDP增长6%"),
@@ -45,3 +45,11 @@ def test_normalise_escaped_line_breaks_become_lines():
     assert norm.text == "一、回顾\n固定资产投资增长7%\n完"
     i = norm.text.index("\n")
     assert original[slice(*norm.to_original(i, i + 1))] == "\\r\\n"
+
+
+@pytest.mark.parametrize("name, ok", [
+    ("“三峡智谷”", True), ("“引清入宜”二期工程", True), ("山东博士(后)国际创新创业园", True), ("鹏银数据中心", True),
+    ("“三峡智谷", False), ("北斗云谷”千亿科技城", False), ("“两城", False), ("《规划)", False), ("a)(b", False),
+])
+def test_brackets_balanced(name, ok):
+    assert brackets_balanced(name) is ok
