@@ -59,6 +59,15 @@ def test_single_huge_line_without_stops_is_processed_in_bounded_pieces():
     assert sum(e.label == "PERCENT" for e in res.entities) == 6000
 
 
+@pytest.fixture
+def ner_extractor():
+    """The default model, when it has a statistical NER (tests that swap parts of it)."""
+    ex = govie.load()
+    if ex.nlp is None:
+        pytest.skip("the default model has no statistical NER")
+    return ex
+
+
 PIECES_REPORT = ("一、2024年工作回顾\n全区地区生产总值增长5.8%,固定资产投资增长7%。\n"
                  "雨山区新签约项目38个,瑞泰马钢、小视科技等企业加快发展,图灵小镇项目开工建设。\n"
                  "二、2025年工作安排\n主要预期目标是:地区生产总值增长6%左右,城镇新增就业3000人。\n") * 40
@@ -79,15 +88,13 @@ def _context_free_ner(doc):
 
 
 @pytest.mark.parametrize("knob, size", PIECES)
-def test_pieces_are_stitched_exactly(monkeypatch, knob, size):
+def test_pieces_are_stitched_exactly(monkeypatch, ner_extractor, knob, size):
     """Windows and NER pieces give the whole text's result when the NER ignores context."""
-    ex = govie.load()
-    if ex.nlp is None:
-        pytest.skip("the default model has no statistical NER")
-    monkeypatch.setattr(ex, "nlp", SimpleNamespace(make_doc=ex.nlp.make_doc, pipeline=[("names", _context_free_ner)]))
-    whole = ex.extract(PIECES_REPORT)
+    stand_in = SimpleNamespace(make_doc=ner_extractor.nlp.make_doc, pipeline=[("names", _context_free_ner)])
+    monkeypatch.setattr(ner_extractor, "nlp", stand_in)
+    whole = ner_extractor.extract(PIECES_REPORT)
     monkeypatch.setattr(govie.pipeline, knob, size)
-    pieces = ex.extract(PIECES_REPORT)
+    pieces = ner_extractor.extract(PIECES_REPORT)
     assert_offsets(PIECES_REPORT, pieces)
     assert pieces.entities == whole.entities
     assert sum(e.label == "PROJECT" for e in whole.entities) == 40
@@ -166,13 +173,10 @@ def test_corrupt_model_directory_is_one_clear_error(tmp_path, content):
     assert str(tmp_path) in str(info.value)
 
 
-def test_learned_names_cut_inside_quotes_or_in_other_scripts_are_dropped(monkeypatch):
+def test_learned_names_cut_inside_quotes_or_in_other_scripts_are_dropped(monkeypatch, ner_extractor):
     from govie.quantities import Span
 
     text = "全面打造“三峡智谷”,建设北斗云谷。الناتج"
-    ex = govie.load()
-    if ex.nlp is None:
-        pytest.skip("the default model has no statistical NER")
     learned = [Span(text.index(s), text.index(s) + len(s), "PROJECT") for s in ("“三峡智谷", "北斗云谷", "الناتج")]
-    monkeypatch.setattr(ex, "_spacy_spans", lambda *args: learned)
-    assert [(e.text, e.label) for e in ex.extract(text).entities] == [("北斗云谷", "PROJECT")]
+    monkeypatch.setattr(ner_extractor, "_spacy_spans", lambda *args: learned)
+    assert [(e.text, e.label) for e in ner_extractor.extract(text).entities] == [("北斗云谷", "PROJECT")]
