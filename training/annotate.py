@@ -118,6 +118,13 @@ def cmd_passages(args) -> int:
             taken = {row["file"] for row in csv.DictReader(fh, delimiter="\t")}
     for path in args.skip_annotated:  # reports that already gave passages
         taken |= {_doc_of(r) for r in io.iter_jsonl(path, validate=False)}
+    done = {}  # report -> (start, end) of passages already annotated, for --avoid-annotated
+    for path in args.avoid_annotated:
+        for r in io.iter_jsonl(path, validate=False):
+            m = r.get("meta") or {}
+            if "offset" in m:
+                done.setdefault(_doc_of(r), []).append((m["offset"], m["offset"] + m["length"]))
+    cue = re.compile(args.cue) if args.cue else None
     rng = random.Random(args.seed)
     pool = [r for r in rows if r["file"] not in taken and not r["region"].startswith(corpus.DEV_REGIONS)
             and int(r["chars"]) >= 2000]
@@ -137,7 +144,9 @@ def cmd_passages(args) -> int:
         starts = [s.start for s in sents]
         wanted = [e for e in result["entities"] if not args.labels or e["label"] in args.labels]
         cands = [(a, b) for a, b in paragraphs(text) if args.min_chars <= b - a <= args.max_chars
-                 and any(a <= e["start_offset"] < b for e in wanted)]
+                 and any(a <= e["start_offset"] < b for e in wanted)
+                 and not any(x < b and a < y for x, y in done.get(row["file"], ()))
+                 and (cue is None or cue.search(text, a, b))]
         for a, b in sorted(rng.sample(cands, min(args.per_report, len(cands)))):
             rec = corpus.cut({**result, "text": text}, a, b)
             rec = {k: rec[k] for k in ("text", "entities", "relations")}
@@ -269,6 +278,11 @@ def main(argv=None) -> int:
                    help="only passages where the pre-annotation has one of these labels (e.g. ENTERPRISE PROJECT)")
     p.add_argument("--skip-annotated", nargs="*", default=[], metavar="JSONL",
                    help="leave out reports that already have annotations in these files")
+    p.add_argument("--avoid-annotated", nargs="*", default=[], metavar="JSONL",
+                   help="leave out paragraphs that overlap passages already annotated in these files "
+                        "(the report may still give others)")
+    p.add_argument("--cue", default=None, metavar="REGEX",
+                   help="only paragraphs where this regular expression matches (e.g. lists of names before 等…项目)")
     p.add_argument("--exclude", default=str(REPO / "training" / "annotations" / "gold_selection.tsv"),
                    help="TSV whose 'file' column lists reports to leave out (the whole-report gold)")
     p.set_defaults(func=cmd_passages)
