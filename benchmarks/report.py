@@ -1,12 +1,17 @@
 """Regenerate the benchmark tables in README.md and in the model cards (never typed by hand).
 
     python benchmarks/report.py [--models rules govie-zh] [--gold ../shared/gold/dev.jsonl]
-                                [--corpus ../shared/corpus] [--speed-n 50]
+                                [--corpus ../shared/corpus] [--speed-n 50] [--speed-n-for NAME=N]
+                                [--validation-json NAME=FILE]
 
 For each model: `govie evaluate` on the dev set and on the gold validation split
 (`training/annotations/gold`, reports and passages of the validation side), and the speed
 benchmark (`benchmarks/speed.py`). The figures go, side by side, into the block between the
 benchmark markers of README.md and of every trained model's README.md under models/.
+
+A transformer model is slow on a CPU: ``--validation-json NAME=FILE`` takes its validation
+scores from a saved ``govie evaluate --json`` run (made on a GPU, say; the table says so), and
+``--speed-n-for NAME=N`` times it on a smaller sample.
 """
 from __future__ import annotations
 
@@ -53,7 +58,7 @@ def measure_alone(corpus: str, n: int, model: str) -> dict:
     return json.loads(run.stdout.strip().splitlines()[-1])
 
 
-def block(dev: dict, val: dict, speed: dict, val_docs: int) -> str:
+def block(dev: dict, val: dict, speed: dict, val_docs: int, val_from: dict = None) -> str:
     lines = side_by_side("Dev set (`../shared/gold/dev.jsonl`, 5 reports). The rules were developed looking "
                          "at it and trained models never saw it:", dev)
     if val:
@@ -61,6 +66,8 @@ def block(dev: dict, val: dict, speed: dict, val_docs: int) -> str:
             f"Gold validation split (`training/annotations/gold --split validation`, {val_docs} documents: "
             "whole reports and passages of reports no model trained on; trained models chose their "
             "checkpoint on it):", val)
+        lines += [f"- `{name}`: validation scores read from `{src}` (a saved `govie evaluate --json` run)"
+                  for name, src in (val_from or {}).items()]
     lines += ["", "Speed (`benchmarks/speed.py`, one process; median of the runs):", "",
               "| model | reports | characters | chars/s (median) | min – max | peak RSS |", "|---|---|---|---|---|---|"]
     for name, s in speed.items():
@@ -78,6 +85,17 @@ def rewrite(path: Path, text: str) -> None:
     path.write_text(f"{head}{BEGIN}\n{text}\n{END}{tail}", encoding="utf-8")
 
 
+def _pairs(ap, items: list) -> dict:
+    """NAME=VALUE arguments as a dict; a malformed one is a usage error."""
+    out = {}
+    for item in items:
+        name, sep, value = item.partition("=")
+        if not sep or not name or not value:
+            ap.error(f"expected NAME=VALUE, got {item!r}")
+        out[name] = value
+    return out
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--models", nargs="+", default=None,
@@ -85,6 +103,10 @@ def main(argv=None) -> int:
     ap.add_argument("--gold", default=str(REPO.parent / "shared" / "gold" / "dev.jsonl"))
     ap.add_argument("--corpus", default=str(REPO.parent / "shared" / "corpus"))
     ap.add_argument("--speed-n", type=int, default=50, help="reports in the speed sample (default 50)")
+    ap.add_argument("--speed-n-for", action="append", default=[], metavar="NAME=N",
+                    help="another speed sample size for one model (repeatable)")
+    ap.add_argument("--validation-json", action="append", default=[], metavar="NAME=FILE",
+                    help="take a model's validation scores from a saved `govie evaluate --json` file (repeatable)")
     ap.add_argument("--json", help="also write all figures to this JSON file")
     args = ap.parse_args(argv)
     if not Path(args.gold).is_file():
@@ -93,6 +115,8 @@ def main(argv=None) -> int:
     from govie.evaluate import evaluate
     models = args.models or ["rules"] + sorted(
         p.name for p in (REPO / "models").iterdir() if (p / "meta.json").is_file())
+    speed_n = {**{m: args.speed_n for m in models}, **{k: int(v) for k, v in _pairs(ap, args.speed_n_for).items()}}
+    val_from = _pairs(ap, args.validation_json)
     gold_dir = REPO / "training" / "annotations" / "gold"
     have_corpus = Path(args.corpus).is_dir()
     dev, val, speed = {}, {}, {}
@@ -100,10 +124,11 @@ def main(argv=None) -> int:
         model = str(REPO / "models" / name) if (REPO / "models" / name).is_dir() else name
         dev[name] = evaluate(args.gold, model=model)
         if have_corpus:
-            val[name] = evaluate(gold_dir, model=model, corpus=args.corpus, split="validation")
-            speed[name] = measure_alone(args.corpus, args.speed_n, model)
+            val[name] = json.loads(Path(val_from[name]).read_text(encoding="utf-8")) if name in val_from else \
+                evaluate(gold_dir, model=model, corpus=args.corpus, split="validation")
+            speed[name] = measure_alone(args.corpus, speed_n[name], model)
     val_docs = len(read_gold(gold_dir, args.corpus, "validation")) if have_corpus else 0
-    text = block(dev, val, speed, val_docs)
+    text = block(dev, val, speed, val_docs, {k: v for k, v in val_from.items() if k in val})
     rewrite(REPO / "README.md", text)
     for name in models:
         card = REPO / "models" / name / "README.md"

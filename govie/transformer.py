@@ -18,6 +18,7 @@ Needs ``torch`` and ``transformers`` (``pip install 'govie[train]'``); loads wit
 """
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Dict, List, Optional, Tuple
 
@@ -32,7 +33,8 @@ ENCODER_DIR = "encoder"
 class TransformerNER:
     """Names and indicators of a normalised text, from a fine-tuned token classifier."""
 
-    def __init__(self, path, max_length: int = 128, stride: int = 32, batch_size: int = 32):
+    def __init__(self, path, max_length: int = 128, stride: int = 32, batch_size: int = 32,
+                 device: Optional[str] = None):
         try:
             import torch
             from transformers import AutoModelForTokenClassification, AutoTokenizer
@@ -46,7 +48,8 @@ class TransformerNER:
         hf_logging.disable_progress_bar()  # no "Loading weights" bar each time a model (or a worker) loads
         try:
             self.tokenizer = AutoTokenizer.from_pretrained(path, local_files_only=True)
-            self.model = AutoModelForTokenClassification.from_pretrained(path, local_files_only=True).eval()
+            # float32 whatever the weights are stored in (a shipped model may keep them in float16)
+            self.model = AutoModelForTokenClassification.from_pretrained(path, local_files_only=True).float().eval()
         except Exception as exc:  # missing or corrupt weights, an unknown architecture
             raise ModelLoadError(f"cannot load the transformer in {path} ({type(exc).__name__}: {exc}); "
                                  "retrain it with training/finetune.py.") from None
@@ -56,6 +59,9 @@ class TransformerNER:
         if not getattr(self.tokenizer, "is_fast", False):
             raise ModelLoadError(f"the tokenizer in {path} is not a fast tokenizer; govie needs its offsets")
         self.torch = torch
+        # $GOVIE_DEVICE (cpu, cuda, cuda:1 …) or, by default, the first GPU torch sees, else the CPU
+        self.device = device or os.environ.get("GOVIE_DEVICE") or ("cuda" if torch.cuda.is_available() else "cpu")
+        self.model.to(self.device)
         self.labels = [self.model.config.id2label[i] for i in range(self.model.config.num_labels)]
         self.max_length, self.stride, self.batch_size = max_length, stride, batch_size
 
@@ -64,29 +70,52 @@ class TransformerNER:
         model's own ``AMOUNT``/``PERCENT``) of ``text``, in order, never overlapping."""
         if not text.strip():
             return []
-        enc = self.tokenizer(text, truncation=True, max_length=self.max_length, stride=self.stride,
-                             return_overflowing_tokens=True, return_offsets_mapping=True, padding=True,
-                             return_special_tokens_mask=True, return_tensors="pt")
-        offsets = enc["offset_mapping"].tolist()
-        special = enc["special_tokens_mask"].tolist()
-        feed = {k: enc[k] for k in ("input_ids", "attention_mask", "token_type_ids") if k in enc}
+        windows = token_windows(self.tokenizer, text, self.max_length, self.stride)
+        pad = self.tokenizer.pad_token_id or 0
         best: Dict[int, tuple] = {}  # char start -> (centrality, end, log-probabilities)
         with self.torch.inference_mode():
-            for lo in range(0, len(offsets), self.batch_size):
-                batch = {k: v[lo:lo + self.batch_size] for k, v in feed.items()}
-                scores = self.torch.log_softmax(self.model(**batch).logits.float(), dim=-1).numpy()
-                for w in range(lo, lo + len(scores)):
-                    real = [i for i, s in enumerate(special[w]) if not s and offsets[w][i][1] > offsets[w][i][0]]
+            for lo in range(0, len(windows), self.batch_size):
+                batch = windows[lo:lo + self.batch_size]
+                width = max(len(ids) for ids, _ in batch)
+                ids = self.torch.full((len(batch), width), pad, dtype=self.torch.long)
+                mask = self.torch.zeros((len(batch), width), dtype=self.torch.long)
+                for row, (window_ids, _) in enumerate(batch):
+                    ids[row, :len(window_ids)] = self.torch.tensor(window_ids)
+                    mask[row, :len(window_ids)] = 1
+                logits = self.model(input_ids=ids.to(self.device), attention_mask=mask.to(self.device)).logits
+                scores = self.torch.log_softmax(logits.float(), dim=-1).cpu().numpy()
+                for row, (_, offsets) in enumerate(batch):
+                    real = [i for i, (a, b) in enumerate(offsets) if b > a]
                     for rank, i in enumerate(real):
-                        start, end = offsets[w][i]
+                        start, end = offsets[i]
                         centrality = min(rank, len(real) - 1 - rank)
                         if start not in best or centrality > best[start][0]:
-                            best[start] = (centrality, end, scores[w - lo, i])
+                            best[start] = (centrality, end, scores[row, i])
         if not best:  # every character dropped by the tokenizer (control characters, say)
             return []
         starts = sorted(best)
         tags = viterbi_bio(np.stack([best[s][2] for s in starts]), self.labels)
         return decode_bio(text, [(s, best[s][1], tag) for s, tag in zip(starts, tags)])
+
+
+def token_windows(tokenizer, text: str, max_length: int, stride: int) -> List[Tuple[List[int], List[Tuple[int, int]]]]:
+    """Overlapping windows of at most ``max_length`` tokens over ``text``, ``stride`` tokens shared
+    by neighbours: (token ids, character offsets) each, the tokenizer's [CLS]/[SEP] around them
+    with offsets (0, 0). The text is tokenized once and cut here rather than by the tokenizer's
+    own overflow, which some ``tokenizers`` releases (0.23.2) stop after the second window."""
+    enc = tokenizer(text, add_special_tokens=False, return_offsets_mapping=True, verbose=False)
+    ids, offsets = enc["input_ids"], [tuple(o) for o in enc["offset_mapping"]]
+    head = [tokenizer.cls_token_id] if tokenizer.cls_token_id is not None else []
+    tail = [tokenizer.sep_token_id] if tokenizer.sep_token_id is not None else []
+    size = max(1, max_length - len(head) - len(tail))
+    step = max(1, size - stride)
+    out, start = [], 0
+    while True:
+        out.append((head + ids[start:start + size] + tail,
+                    [(0, 0)] * len(head) + offsets[start:start + size] + [(0, 0)] * len(tail)))
+        if start + size >= len(ids):
+            return out
+        start += step
 
 
 def viterbi_bio(logprobs: np.ndarray, labels: List[str]) -> List[str]:

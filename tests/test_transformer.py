@@ -133,3 +133,53 @@ def test_viterbi_never_starts_a_span_with_an_inside_tag():
                           [0.2, 0.05, 0.6, 0.05, 0.1]]))
     assert viterbi_bio(lp, labels) == ["B-PROJECT", "I-PROJECT", "I-PROJECT"]
     assert viterbi_bio(np.log(np.array([[0.2, 0.1, 0.7, 0.0, 0.0]]) + 1e-9), labels) == ["O"]
+
+
+def test_token_windows_cover_a_long_text_with_the_given_overlap(encoder):
+    """Every token of a text far longer than one window lands in a window, [CLS]/[SEP] around
+    each, neighbours sharing ``stride`` tokens (the tokenizer's own overflow is not relied on:
+    tokenizers 0.23.2 stops it after the second window)."""
+    from transformers import AutoTokenizer
+
+    from govie.transformer import token_windows
+
+    tok = AutoTokenizer.from_pretrained(encoder)
+    text = "全区地区生产总值增长6%左右,GDP达到5G基站。" * 30
+    windows = token_windows(tok, text, max_length=32, stride=8)
+    assert len(windows) > 2
+    covered = sorted({a for _, offsets in windows for a, b in offsets if b > a})
+    assert covered == list(range(len(text)))
+    for ids, offsets in windows:
+        assert len(ids) == len(offsets) <= 32
+        assert ids[0] == tok.cls_token_id and ids[-1] == tok.sep_token_id
+        assert offsets[0] == offsets[-1] == (0, 0)
+    first, second = windows[0][1][1:-1], windows[1][1][1:-1]
+    assert first[-8:] == second[:8]
+    assert token_windows(tok, "GDP", max_length=32, stride=8)[0][1][1:-1] == [(0, 1), (1, 2), (2, 3)]
+
+
+def test_transformer_model_reads_the_whole_of_a_long_text_and_takes_a_device(finetuned):
+    from govie.transformer import TransformerNER
+
+    ner = TransformerNER(finetuned / "encoder", max_length=32, stride=8, device="cpu")
+    text = "".join(t for t, _, _ in SENTENCES) * 20
+    spans = ner(text)
+    assert ner.device == "cpu"
+    assert all(text[s.start:s.end].strip() == text[s.start:s.end] for s in spans)
+    # a model that reads only the first windows would tag nothing in the last quarter
+    assert spans and max(s.end for s in spans) > len(text) * 3 // 4
+
+
+def test_shipped_transformer_model_loads_offline_and_keeps_offsets():
+    """models/govie-zh-bert (float16 weights on disk) serves extract with exact offsets."""
+    from govie import pipeline
+
+    path = pipeline._models_dirs()[-1] / "govie-zh-bert"
+    if not (path / "meta.json").is_file():
+        pytest.skip("models/govie-zh-bert is not in this checkout")
+    model = govie.load("govie-zh-bert")
+    text = "全区地区生产总值增长6%左右。加快推进马钢集团智能制造项目建设,支持安徽皖江物流公司发展。"
+    res = model.extract(text)
+    assert {e.label for e in res.entities} >= {"INDICATOR", "PERCENT"}
+    assert all(text[e.start:e.end] == e.text for e in res.entities)
+    assert next(p for p in model.transformer.model.parameters()).dtype == torch.float32

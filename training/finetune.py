@@ -40,7 +40,7 @@ sys.path.insert(0, str(REPO))
 from govie import linker  # noqa: E402
 from govie.pipeline import MODEL_FORMAT  # noqa: E402
 from govie.train import NER_LABELS, TrainStats, chunks, read_records  # noqa: E402
-from govie.transformer import ENCODER_DIR, decode_bio, viterbi_bio  # noqa: E402
+from govie.transformer import ENCODER_DIR, decode_bio, token_windows, viterbi_bio  # noqa: E402
 
 BIO = ["O"] + [f"{p}-{label}" for label in NER_LABELS for p in ("B", "I")]
 GOLD = str(REPO / "training" / "annotations" / "gold")
@@ -66,6 +66,7 @@ class FinetuneArguments:
     weight_decay: float = 0.01
     max_steps: int = field(default=-1, metadata={"help": "stop after this many steps (tests); -1: epochs decide"})
     seed: int = 13
+    bf16: bool = field(default=False, metadata={"help": "bfloat16 mixed precision (a recent GPU)"})
     linker: bool = field(default=True, metadata={"help": "fit the value→indicator pair classifier too"})
 
 
@@ -78,15 +79,16 @@ def windows(records: List[dict], tokenizer, max_length: int, stride: int, stats:
             tags = ["O"] * len(text)
             for s, e, label in spans:
                 tags[s:e] = [f"B-{label}"] + [f"I-{label}"] * (e - s - 1)
-            enc = tokenizer(text, truncation=True, max_length=max_length, stride=stride,
-                            return_overflowing_tokens=True, return_offsets_mapping=True,
-                            return_special_tokens_mask=True)
-            for ids, mask, offs, special in zip(enc["input_ids"], enc["attention_mask"], enc["offset_mapping"],
-                                                enc["special_tokens_mask"]):
+            for ids, offsets in token_windows(tokenizer, text, max_length, stride):
                 out["input_ids"].append(ids)
-                out["attention_mask"].append(mask)
-                out["labels"].append([-100 if sp or a == b else label_id[tags[a]] for (a, b), sp in zip(offs, special)])
+                out["attention_mask"].append([1] * len(ids))
+                out["labels"].append([label_id[tags[a]] if b > a else -100 for a, b in offsets])
     return out
+
+
+def rows(columns: dict) -> List[dict]:
+    """Columns of equal length (``windows``' output) as one dict per window: a list the Trainer reads."""
+    return [dict(zip(columns, values)) for values in zip(*columns.values())]
 
 
 def span_f1(eval_pred) -> dict:
@@ -115,7 +117,6 @@ def _spans(tags: List[str]) -> set:
 
 
 def main(args: FinetuneArguments) -> Path:
-    import datasets
     import torch
     from transformers import (AutoModelForTokenClassification, AutoTokenizer, DataCollatorForTokenClassification,
                               Trainer, TrainingArguments, set_seed)
@@ -133,13 +134,13 @@ def main(args: FinetuneArguments) -> Path:
     if not tokenizer.is_fast:
         raise SystemExit(f"{base} has no fast tokenizer; govie needs token offsets")
     train_stats, dev_stats = TrainStats(), TrainStats()
-    train_ds = datasets.Dataset.from_dict(windows(train_records, tokenizer, args.max_length, args.stride, train_stats))
-    dev_ds = datasets.Dataset.from_dict(windows(dev_records, tokenizer, args.max_length, args.stride, dev_stats))
+    train_ds = rows(windows(train_records, tokenizer, args.max_length, args.stride, train_stats))
+    dev_ds = rows(windows(dev_records, tokenizer, args.max_length, args.stride, dev_stats))
     print(f"fine-tuning on {train_stats.records} records ({len(train_ds)} windows), "
           f"choosing on {dev_stats.records} ({len(dev_ds)} windows)", file=sys.stderr)
     model = AutoModelForTokenClassification.from_pretrained(
         base, local_files_only=True, num_labels=len(BIO), id2label=dict(enumerate(BIO)),
-        label2id={t: i for i, t in enumerate(BIO)}, ignore_mismatched_sizes=True)
+        label2id={t: i for i, t in enumerate(BIO)}, ignore_mismatched_sizes=True).float()  # fp32 master weights
     work = out / "checkpoints"
     total_steps = args.max_steps if args.max_steps > 0 else math.ceil(len(train_ds) / args.batch_size * args.epochs)
     targs = TrainingArguments(
@@ -149,7 +150,7 @@ def main(args: FinetuneArguments) -> Path:
         eval_strategy="epoch" if args.max_steps < 0 else "steps", eval_steps=max(1, args.max_steps),
         save_strategy="epoch" if args.max_steps < 0 else "steps", save_steps=max(1, args.max_steps),
         save_total_limit=1, load_best_model_at_end=True, metric_for_best_model="f1", greater_is_better=True,
-        logging_steps=50, report_to="none", seed=args.seed, dataloader_pin_memory=False)
+        logging_steps=50, report_to="none", seed=args.seed, dataloader_pin_memory=False, bf16=args.bf16)
     trainer = Trainer(model=model, args=targs, train_dataset=train_ds, eval_dataset=dev_ds,
                       data_collator=DataCollatorForTokenClassification(tokenizer), compute_metrics=span_f1)
     started = time.time()
@@ -173,7 +174,7 @@ def main(args: FinetuneArguments) -> Path:
         "format": MODEL_FORMAT,
         "pipeline": pipeline,
         "labels": list(NER_LABELS),
-        "names": "ner+districts",  # model names, plus gazetteer divisions where the model found nothing
+        "names": "ner",  # the model's names only (adding gazetteer divisions where it found none measured worse)
         "indicators": "ner",
         "max_length": args.max_length,
         "stride": args.stride,
@@ -220,7 +221,9 @@ def model_card(meta: dict, pretrain_log: Optional[dict]) -> str:
         "| stage | what | trained? |", "|---|---|---|",
         "| AMOUNT / PERCENT | the deterministic recogniser of `govie.quantities` (the model's own value tags are ignored) | no |",
         f"| DISTRICT, ENTERPRISE, PROJECT, INDICATOR | token classification (BIO) over windows of {meta['max_length']} "
-        f"tokens, stride {meta['stride']}; gazetteer divisions where the model found nothing | yes |",
+        f"tokens, stride {meta['stride']}"
+        + ("; gazetteer divisions where the model found nothing" if meta.get("names") == "ner+districts" else "")
+        + " | yes |",
         "| value → INDICATOR | rules propose, boundaries snap to the model's INDICATOR spans, `linker.npz` re-ranks | yes |",
         "| type, qualifier, status; records | rules | no |", "",
         "## Fine-tuning data", "",

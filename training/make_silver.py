@@ -2,7 +2,7 @@
 """Silver annotations: the best current pipeline run over the whole corpus, stored stand-off.
 
     python training/make_silver.py [--corpus ../shared/corpus] [--model rules] [--workers 2]
-                                   [-o training/annotations/silver/silver.jsonl] [--limit N]
+                                   [-o training/annotations/silver/silver.jsonl] [--limit N] [--train-only]
 
 One line per report of MANIFEST.tsv: the guide's JSONL without text, plus `doc` and
 `sha256` (join them back with `govie.corpus.load_standoff` or `govie evaluate --corpus`).
@@ -31,10 +31,16 @@ def main() -> int:
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("-o", "--output", default=str(REPO / "training" / "annotations" / "silver" / "silver.jsonl"))
     ap.add_argument("--limit", type=int, default=None, help="only the first N reports (for a quick look)")
+    ap.add_argument("--train-only", action="store_true",
+                    help="leave out the dev regions and the reports of the validation split, so that silver "
+                         "can be trained on without touching held-out text")
     args = ap.parse_args()
     root = corpus.corpus_root(args.corpus)
     with open(root / "MANIFEST.tsv", encoding="utf-8") as fh:
-        docs = [row["file"] for row in csv.DictReader(fh, delimiter="\t")][:args.limit]
+        rows = list(csv.DictReader(fh, delimiter="\t"))
+    if args.train_only:
+        rows = [r for r in rows if not r["region"].startswith(corpus.DEV_REGIONS) and corpus.split_of(r["file"]) == "train"]
+    docs = [row["file"] for row in rows][:args.limit]
     extractor = govie.load(args.model)
     texts = ({"text": corpus.read_doc(root, d), "id": d} for d in docs)
     errors = []

@@ -73,6 +73,8 @@ class PretrainArguments:
     eval_pieces: int = 256
     logging_steps: int = 50
     seed: int = 13
+    bf16: bool = field(default=False, metadata={"help": "bfloat16 mixed precision (a recent GPU)"})
+    dataloader_num_workers: int = 0
     resume: bool = field(default=False, metadata={"help": "continue from the last checkpoint in output_dir"})
 
 
@@ -126,6 +128,16 @@ def char_tokenizer(vocab: List[str]):
                                    sep_token="[SEP]", mask_token="[MASK]", model_max_length=512)
 
 
+def encode(tokenizer, texts: List[str], max_length: int, batch: int = 2048) -> List[dict]:
+    """Token ids (and special-token masks, for the MLM collator) of each piece: a list the Trainer reads."""
+    rows = []
+    for lo in range(0, len(texts), batch):
+        enc = tokenizer(texts[lo:lo + batch], truncation=True, max_length=max_length, return_special_tokens_mask=True)
+        rows += [{"input_ids": ids, "special_tokens_mask": sp}
+                 for ids, sp in zip(enc["input_ids"], enc["special_tokens_mask"])]
+    return rows
+
+
 class StopWhen:
     """A Trainer callback that ends training after ``minutes``, or as soon as a file named
     ``STOP`` appears in ``folder``; the model is then saved and logged as at the end."""
@@ -147,7 +159,6 @@ class StopWhen:
 
 
 def main(args: PretrainArguments) -> Path:
-    import datasets
     import torch
     from transformers import (BertConfig, BertForMaskedLM, DataCollatorForLanguageModeling, Trainer,
                               TrainingArguments, set_seed)
@@ -174,12 +185,8 @@ def main(args: PretrainArguments) -> Path:
         tokenizer = char_tokenizer(build_vocab(train_text, args.max_vocab, args.min_count))
         tokenizer.save_pretrained(out)
 
-    def encode(batch):
-        return tokenizer(batch["text"], truncation=True, max_length=args.max_length,
-                         return_special_tokens_mask=True)
-
-    train_ds = datasets.Dataset.from_dict({"text": train_text}).map(encode, batched=True, remove_columns=["text"])
-    held_ds = datasets.Dataset.from_dict({"text": held_text}).map(encode, batched=True, remove_columns=["text"])
+    train_ds = encode(tokenizer, train_text, args.max_length)
+    held_ds = encode(tokenizer, held_text, args.max_length)
     config = BertConfig(vocab_size=len(tokenizer), hidden_size=args.hidden_size, num_hidden_layers=args.num_layers,
                         num_attention_heads=args.num_heads, intermediate_size=args.intermediate_size,
                         max_position_embeddings=args.max_position_embeddings, pad_token_id=tokenizer.pad_token_id)
@@ -190,7 +197,8 @@ def main(args: PretrainArguments) -> Path:
         per_device_eval_batch_size=64, learning_rate=args.learning_rate, warmup_steps=args.warmup_steps,
         weight_decay=0.01, lr_scheduler_type="linear", logging_steps=args.logging_steps, save_steps=args.save_steps,
         save_total_limit=2, eval_strategy="steps", eval_steps=args.eval_steps, report_to="none", seed=args.seed,
-        dataloader_num_workers=0, dataloader_pin_memory=False, disable_tqdm=False)
+        dataloader_num_workers=args.dataloader_num_workers, dataloader_pin_memory=False, disable_tqdm=False,
+        bf16=args.bf16)
     (out / "STOP").unlink(missing_ok=True)
     callbacks = [StopWhen(out, args.max_minutes)]
     trainer = Trainer(model=model, args=targs, train_dataset=train_ds, eval_dataset=held_ds,
