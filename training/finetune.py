@@ -70,25 +70,20 @@ class FinetuneArguments:
     linker: bool = field(default=True, metadata={"help": "fit the value→indicator pair classifier too"})
 
 
-def windows(records: List[dict], tokenizer, max_length: int, stride: int, stats: TrainStats) -> dict:
-    """Token windows with BIO label ids (-100 on special tokens) of the records' chunks."""
+def windows(records: List[dict], tokenizer, max_length: int, stride: int, stats: TrainStats) -> List[dict]:
+    """Token windows with BIO label ids (-100 on special tokens) of the records' chunks, one dict
+    per window (a list the Trainer reads)."""
     label_id = {tag: i for i, tag in enumerate(BIO)}
-    out = {"input_ids": [], "attention_mask": [], "labels": []}
+    out = []
     for rec in records:
         for text, spans in chunks(rec, stats):
             tags = ["O"] * len(text)
             for s, e, label in spans:
                 tags[s:e] = [f"B-{label}"] + [f"I-{label}"] * (e - s - 1)
             for ids, offsets in token_windows(tokenizer, text, max_length, stride):
-                out["input_ids"].append(ids)
-                out["attention_mask"].append([1] * len(ids))
-                out["labels"].append([label_id[tags[a]] if b > a else -100 for a, b in offsets])
+                out.append({"input_ids": ids, "attention_mask": [1] * len(ids),
+                            "labels": [label_id[tags[a]] if b > a else -100 for a, b in offsets]})
     return out
-
-
-def rows(columns: dict) -> List[dict]:
-    """Columns of equal length (``windows``' output) as one dict per window: a list the Trainer reads."""
-    return [dict(zip(columns, values)) for values in zip(*columns.values())]
 
 
 def span_f1(eval_pred) -> dict:
@@ -134,8 +129,8 @@ def main(args: FinetuneArguments) -> Path:
     if not tokenizer.is_fast:
         raise SystemExit(f"{base} has no fast tokenizer; govie needs token offsets")
     train_stats, dev_stats = TrainStats(), TrainStats()
-    train_ds = rows(windows(train_records, tokenizer, args.max_length, args.stride, train_stats))
-    dev_ds = rows(windows(dev_records, tokenizer, args.max_length, args.stride, dev_stats))
+    train_ds = windows(train_records, tokenizer, args.max_length, args.stride, train_stats)
+    dev_ds = windows(dev_records, tokenizer, args.max_length, args.stride, dev_stats)
     print(f"fine-tuning on {train_stats.records} records ({len(train_ds)} windows), "
           f"choosing on {dev_stats.records} ({len(dev_ds)} windows)", file=sys.stderr)
     model = AutoModelForTokenClassification.from_pretrained(
