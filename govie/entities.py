@@ -199,6 +199,33 @@ def find_districts(text: str, region: Optional[str] = None) -> List[Span]:
     return spans
 
 
+def snap_to_divisions(spans: Sequence[Span], divisions: Sequence[Span], taken: Sequence[Span] = ()) -> List[Span]:
+    """A learned DISTRICT span cut short or run past a division's edge (马|鞍山, 静县 for 和静县)
+    takes the bounds of the one gazetteer division it overlaps, when that division is not
+    inside it and overlaps no other span (of ``spans`` or ``taken``)."""
+    others = Occupancy([s for s in spans if s.label != "DISTRICT"] + list(taken))
+    out = []
+    for s in spans:
+        hits = [d for d in divisions if d.start < s.end and s.start < d.end] if s.label == "DISTRICT" else []
+        if len(hits) == 1:
+            d = hits[0]
+            inside = s.start <= d.start and d.end <= s.end
+            if not inside and others.free(d.start, d.end):
+                s = Span(d.start, d.end, "DISTRICT")
+        out.append(s)
+    return _drop_overlapping(out)
+
+
+def _drop_overlapping(spans: Sequence[Span]) -> List[Span]:
+    """Spans in order, each one dropped that overlaps one kept before it."""
+    kept, taken = [], Occupancy()
+    for s in sorted(spans):
+        if taken.free(s.start, s.end):
+            taken.add(s.start, s.end)
+            kept.append(s)
+    return kept
+
+
 _TAIL_END = re.compile(r"[，,。；;：:、！？!?\s（）()“”\"《》—\-－~～·]")
 _TAIL_MAX = 10
 

@@ -1,7 +1,8 @@
 """Names: DISTRICT from the gazetteer, ENTERPRISE and PROJECT from lists and patterns."""
 import pytest
 
-from govie.entities import find_names, is_generic, resolve_region, trim_function_words
+from govie.entities import find_districts, find_names, is_generic, resolve_region, snap_to_divisions, trim_function_words
+from govie.quantities import Span
 
 
 def names(text, region=None):
@@ -77,3 +78,21 @@ def test_entities_counted_list_without_deng_names_enterprises():
     found = names("瑞泰马钢、新康达2家企业入选国家5G工厂")
     assert ("瑞泰马钢", "ENTERPRISE") in found and ("新康达", "ENTERPRISE") in found
     assert not [n for n in names("新增规上工业企业5家、高新技术企业3家") if n[1] == "ENTERPRISE"]
+
+
+def test_entities_snap_learned_district_to_the_division_it_cuts():
+    text = "马鞍山市委"
+    divisions = find_districts(text)
+    assert [(text[d.start:d.end]) for d in divisions] == ["马鞍山市"]
+    cut = [Span(0, 1, "DISTRICT"), Span(1, 3, "DISTRICT")]  # 马|鞍山: both take the division's bounds, once
+    assert snap_to_divisions(cut, divisions) == [Span(0, 4, "DISTRICT")]
+
+
+def test_entities_snap_leaves_other_labels_and_blocked_districts():
+    text = "马鞍山市委"
+    divisions = find_districts(text)
+    assert snap_to_divisions([Span(1, 3, "ENTERPRISE")], divisions) == [Span(1, 3, "ENTERPRISE")]
+    # the division would overlap a value or another name: the learned span stays as it is
+    assert snap_to_divisions([Span(1, 3, "DISTRICT")], divisions, taken=[Span(0, 1, "AMOUNT")]) == [Span(1, 3, "DISTRICT")]
+    # a learned span holding the division (and more) is not cut down to it
+    assert snap_to_divisions([Span(0, 5, "DISTRICT")], divisions) == [Span(0, 5, "DISTRICT")]
