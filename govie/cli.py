@@ -107,6 +107,9 @@ def _parser() -> argparse.ArgumentParser:
                                     "`govie convert` reads, and write a model directory that govie.load() "
                                     "and --model serve. Needs pip install 'govie[train]'.")
     tr.add_argument("--train", nargs="+", required=True, metavar="PATH", help="training annotations")
+    tr.add_argument("--silver", nargs="+", default=[], metavar="PATH",
+                    help="machine-labelled annotations that train the NER only, after --train "
+                         "(never the linker, never the checkpoint choice); --train-split applies to them too")
     tr.add_argument("--dev", nargs="+", required=True, metavar="PATH",
                     help="development annotations (for choosing the best checkpoint)")
     tr.add_argument("--output", "-o", required=True, metavar="DIR", help="model directory to write, e.g. models/my-model")
@@ -185,7 +188,7 @@ def cmd_train(args: argparse.Namespace) -> int:
     config = Path(args.config) if args.config else DEFAULT_CONFIG
     if not config.is_file():
         raise UsageError(f"no such config file: {config}")
-    for p in args.train + args.dev:
+    for p in args.train + args.silver + args.dev:
         if not Path(p).exists():
             raise UsageError(f"no such annotation file or folder: {p}")
     overrides = {}
@@ -196,9 +199,12 @@ def cmd_train(args: argparse.Namespace) -> int:
         overrides[key] = _config_value(value)
     try:
         train_recs = read_records(args.train, args.corpus, args.train_split)
+        silver_recs = read_records(args.silver, args.corpus, args.train_split)
         dev_recs = read_records(args.dev, args.corpus, args.dev_split)
-        print(f"govie: training on {len(train_recs)} records, choosing on {len(dev_recs)}", file=sys.stderr)
-        out = train(train_recs, dev_recs, args.output, config=config, overrides=overrides, use_gpu=args.gpu)
+        silver = f" (+ {len(silver_recs)} silver for the NER)" if silver_recs else ""
+        print(f"govie: training on {len(train_recs)} records{silver}, choosing on {len(dev_recs)}", file=sys.stderr)
+        out = train(train_recs, dev_recs, args.output, config=config, overrides=overrides, use_gpu=args.gpu,
+                    silver_records=silver_recs)
     except GovieError as exc:
         raise UsageError(str(exc)) from None
     print(f"govie: model written to {out}; try: govie evaluate GOLD --model {out}", file=sys.stderr)

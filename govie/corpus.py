@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Iterable, Optional, Union
 
 from .errors import AnnotationError, CorpusError
-from .io import iter_numbered, validate_record, write_jsonl
+from .io import is_jsonl, iter_numbered, validate_record, write_jsonl
 
 PathLike = Union[str, Path]
 CORPUS_ENV = "GOVIE_CORPUS"
@@ -177,7 +177,7 @@ def cut(record: dict, start: int, end: int) -> dict:
 def _jsonl_files(path: PathLike) -> list:
     path = Path(path)
     if path.is_dir():
-        return sorted(path.rglob("*.jsonl"))
+        return sorted(p for p in path.rglob("*.jsonl*") if is_jsonl(p))
     if not path.exists():
         raise FileNotFoundError(f"no such annotation file or folder: {path}")
     return [path]

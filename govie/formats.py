@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Iterable, List, Union
 
 from .errors import AnnotationError
-from .io import iter_numbered, validate_record, write_jsonl
+from .io import is_jsonl, iter_numbered, open_text, validate_record, write_jsonl
 from .schema import LABELS
 
 PathLike = Union[str, Path]
@@ -266,7 +266,7 @@ def read_any(path: PathLike, corpus: PathLike = None) -> List[dict]:
 
         return read_gold(path, corpus)
     suffix = path.suffix.lower()
-    if suffix == ".jsonl":
+    if is_jsonl(path):
         from .corpus import read_gold
 
         if _is_sequence_labelling(path):
@@ -301,7 +301,7 @@ def write_any(path: PathLike, records: List[dict]) -> int:
 
 
 def _is_sequence_labelling(path: Path) -> bool:
-    with open(path, encoding="utf-8-sig") as fh:
+    with open_text(path) as fh:
         for line in fh:
             if line.strip():
                 try:

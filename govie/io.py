@@ -10,7 +10,9 @@ A bad annotation line raises ``AnnotationError`` whose message starts with ``pat
 from __future__ import annotations
 
 import codecs
+import gzip
 import json
+import lzma
 import os
 from pathlib import Path
 from typing import Iterable, Iterator, Union
@@ -117,7 +119,7 @@ def iter_numbered(path: PathLike) -> Iterator[tuple]:
     that is not JSON, or a file that is not UTF-8, raises AnnotationError naming file and line."""
     path = Path(path)
     try:
-        fh = open(path, encoding="utf-8-sig")
+        fh = open_text(path)
     except FileNotFoundError:
         raise FileNotFoundError(f"no such annotation file: {path}") from None
     with fh:
@@ -133,6 +135,25 @@ def iter_numbered(path: PathLike) -> Iterator[tuple]:
                                           str(path), lineno) from None
         except UnicodeDecodeError:
             raise AnnotationError("not UTF-8; save annotation files as UTF-8", str(path), lineno + 1) from None
+        except (OSError, EOFError, lzma.LZMAError) as exc:  # a truncated or corrupt .gz/.xz
+            raise AnnotationError(f"cannot decompress ({exc})", str(path), lineno + 1) from None
+
+
+COMPRESSED = {".gz": gzip.open, ".xz": lzma.open}
+
+
+def open_text(path: PathLike):
+    """A UTF-8 text file for reading; ``.gz`` and ``.xz`` files are decompressed on the fly."""
+    opener = COMPRESSED.get(Path(path).suffix.lower())
+    if opener is not None:
+        return opener(path, "rt", encoding="utf-8-sig")
+    return open(path, encoding="utf-8-sig")
+
+
+def is_jsonl(path: PathLike) -> bool:
+    """Whether a file name says JSONL: ``.jsonl``, or ``.jsonl.gz``/``.jsonl.xz``."""
+    suffixes = [s.lower() for s in Path(path).suffixes[-2:]]
+    return suffixes[-1:] == [".jsonl"] or (len(suffixes) == 2 and suffixes[0] == ".jsonl" and suffixes[1] in COMPRESSED)
 
 
 def read_annotations(path: PathLike, validate: bool = True, allow_errors: bool = False) -> list:

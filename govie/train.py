@@ -123,8 +123,12 @@ def read_records(paths: Sequence, corpus=None, split: Optional[str] = None) -> L
 
 def train(train_records: List[dict], dev_records: List[dict], output, config=DEFAULT_CONFIG,
           overrides: Optional[dict] = None, name: Optional[str] = None, use_gpu: int = -1,
-          extra_meta: Optional[dict] = None) -> Path:
-    """Train the NER from ``config`` and the linker, and write a govie model directory at ``output``."""
+          extra_meta: Optional[dict] = None, silver_records: Sequence[dict] = ()) -> Path:
+    """Train the NER from ``config`` and the linker, and write a govie model directory at ``output``.
+
+    ``silver_records`` (machine-labelled, e.g. by a larger model: distillation) join the NER's
+    training data after ``train_records``; the linker is fitted on ``train_records`` alone.
+    """
     import spacy
     from spacy.cli.train import train as spacy_train
 
@@ -137,10 +141,12 @@ def train(train_records: List[dict], dev_records: List[dict], output, config=DEF
         raise AnnotationError("no development records: check the --dev path and --dev-split")
     output = Path(output)
     nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"@tokenizers": "govie.CharTokenizer.v1"}}})
-    train_stats, dev_stats = TrainStats(), TrainStats()
+    train_stats, silver_stats, dev_stats = TrainStats(), TrainStats(), TrainStats()
     with tempfile.TemporaryDirectory(prefix="govie-train-") as tmp:
         tmp = Path(tmp)
-        to_docbin(train_records, nlp, train_stats).to_disk(tmp / "train.spacy")
+        ner_data = to_docbin(train_records, nlp, train_stats)
+        ner_data.merge(to_docbin(silver_records, nlp, silver_stats))
+        ner_data.to_disk(tmp / "train.spacy")
         to_docbin(dev_records, nlp, dev_stats).to_disk(tmp / "dev.spacy")
         settings = {"paths.train": str(tmp / "train.spacy"), "paths.dev": str(tmp / "dev.spacy")}
         settings.update(overrides or {})
@@ -167,7 +173,8 @@ def train(train_records: List[dict], dev_records: List[dict], output, config=DEF
         "names": "ner",
         "indicators": "ner",
         "config": Path(config).name,
-        "training": {"train": vars(train_stats), "dev": vars(dev_stats), "linker": link_stats},
+        "training": {"train": vars(train_stats), **({"silver": vars(silver_stats)} if silver_records else {}),
+                     "dev": vars(dev_stats), "linker": link_stats},
         "dev_scores": {k: spacy_meta.get("performance", {}).get(k)
                        for k in ("ents_f", "ents_p", "ents_r", "ents_per_type")},
     }

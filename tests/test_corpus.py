@@ -104,3 +104,32 @@ def test_committed_gold_joins_with_the_corpus(shared_dir):
     recs = corpus.read_gold(gold, shared_dir / "corpus")
     assert len(recs) >= 30
     assert all(r["sha256"] if "sha256" in r else True for r in recs)
+
+
+@pytest.mark.parametrize("suffix", [".jsonl.gz", ".jsonl.xz"])
+def test_compressed_standoff_reads_alone_and_in_a_folder(root, tmp_path, suffix):
+    import gzip
+    import lzma
+
+    folder = tmp_path / "ann"
+    folder.mkdir()
+    line = json.dumps(corpus.detach(whole(), "raw/a.txt"), ensure_ascii=False) + "\n"
+    opener = gzip.open if suffix.endswith(".gz") else lzma.open
+    with opener(folder / ("gold" + suffix), "wt", encoding="utf-8") as fh:
+        fh.write(line)
+    (folder / "notes.txt.gz").write_bytes(b"not annotations")  # not .jsonl: left alone
+    assert [r["text"] for r in corpus.read_gold(folder / ("gold" + suffix), root)] == [REPORT]
+    assert [r["text"] for r in corpus.read_gold(folder, root)] == [REPORT]
+
+
+def test_corrupt_compressed_file_is_a_clear_error(root, tmp_path):
+    path = tmp_path / "gold.jsonl.xz"
+    path.write_bytes(b"\xfd7zXZ\x00 truncated")
+    with pytest.raises(AnnotationError, match="cannot decompress"):
+        corpus.read_gold(path, root)
+
+
+def test_committed_distilled_annotations_join_with_the_corpus(shared_dir):
+    folder = REPO / "training" / "annotations" / "distilled"
+    recs = corpus.read_gold(folder, shared_dir / "corpus", split="train")
+    assert len(recs) == 250 and all(r["entities"] and not r["relations"] for r in recs)

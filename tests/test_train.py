@@ -116,6 +116,26 @@ def test_train_tiny_model_and_serve_it(tmp_path):
     assert {e.text for e in res.entities if e.label == "PERCENT"} == {"6%"}
 
 
+def test_train_with_silver_from_a_compressed_file(tmp_path):
+    import lzma
+
+    gold = tiny_records(2)
+    silver = [dict(r, id="silver-" + r["id"], relations=[]) for r in tiny_records(3)]
+    train_file, silver_file = tmp_path / "train.jsonl", tmp_path / "silver.jsonl.xz"
+    train_file.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in gold), encoding="utf-8")
+    with lzma.open(silver_file, "wt", encoding="utf-8") as fh:
+        fh.write("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in silver))
+    out = tmp_path / "m"
+    assert main(["train", "--train", str(train_file), "--silver", str(silver_file), "--dev", str(train_file),
+                 "--output", str(out), "--set", "training.max_steps=4", "--set", "training.eval_frequency=2"]) == 0
+    training = json.loads((out / "meta.json").read_text(encoding="utf-8"))["training"]
+    assert training["train"]["records"] == 4 and training["silver"]["records"] == 6
+    # the linker learns from the gold records only: silver has no relations to learn from
+    from govie import linker
+
+    assert training["linker"] == linker.fit(gold)[1]
+
+
 def test_train_cli_reports_bad_input(tmp_path, capsys):
     assert main(["train", "--train", str(tmp_path / "missing.jsonl"), "--dev", str(tmp_path / "x.jsonl"),
                  "-o", str(tmp_path / "m")]) == 2
