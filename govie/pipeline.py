@@ -27,6 +27,9 @@ NER_CHUNK_CHARS = 4_000  # the spaCy NER reads a window in pieces of this size (
 # the models never saw other scripts, and what they tag there is noise (the models read normalised
 # text, so full-width letters and digits arrive as ASCII)
 _SCRIPT_CHAR = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaffA-Za-z0-9]")
+# ... and never begins or ends with control characters, Latin-1 and Latin Extended letters or symbols,
+# private-use or replacement characters: binary junk the model glued onto a name (úûüý地区生产总值)
+_JUNK_EDGE = re.compile(r"[\x00-\x1f\x7f-\u02ff\ue000-\uf8ff\ufffd]")
 MODEL_FORMAT = 1  # bump when a model directory's meta.json changes incompatibly
 KNOWN_PIPELINES = (["rules"], ["rules", "ner"], ["rules", "ner", "linker"],  # meta.json "pipeline" values
                    ["rules", "transformer"], ["rules", "transformer", "linker"])
@@ -100,7 +103,7 @@ class Extractor:
         """(names, indicator spans) from the statistical NER; the rules' values win."""
         found = self._spacy_spans(text, values, region) if self.nlp is not None else self._transformer_spans(text, values)
         # a learned name must also close every quote mark and bracket it opens (“三峡智谷 is cut short)
-        found = [s for s in found if _SCRIPT_CHAR.search(text, s.start, s.end)
+        found = [s for s in map(lambda s: _trim_junk(text, s), found) if _SCRIPT_CHAR.search(text, s.start, s.end)
                  and (s.label == "INDICATOR" or textmod.brackets_balanced(text[s.start:s.end]))]
         found = entities.snap_to_divisions(found, entities.find_districts(text, region), taken=values)
         names = [s for s in found if s.label != "INDICATOR"]
@@ -172,6 +175,16 @@ class Extractor:
         except Exception as exc:  # recorded on the result, never silently dropped
             return Result(text=text if isinstance(text, str) else "", id=kwargs.get("id"),
                           error=f"{type(exc).__name__}: {exc}")
+
+
+def _trim_junk(text: str, span):
+    """``span`` without junk characters (``_JUNK_EDGE``) at either end; possibly empty."""
+    start, end = span.start, span.end
+    while start < end and _JUNK_EDGE.match(text, start):
+        start += 1
+    while end > start and _JUNK_EDGE.match(text, end - 1):
+        end -= 1
+    return span if (start, end) == (span.start, span.end) else quantities.Span(start, end, span.label)
 
 
 def _resolve_overlaps(values, linked, names):
