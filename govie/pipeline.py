@@ -102,8 +102,9 @@ class Extractor:
     def _model_names(self, text: str, values: list, region: Optional[str]) -> tuple:
         """(names, indicator spans) from the statistical NER; the rules' values win."""
         found = self._spacy_spans(text, values, region) if self.nlp is not None else self._transformer_spans(text, values)
+        found = [_trim_junk(text, s) for s in found]
         # a learned name must also close every quote mark and bracket it opens (“三峡智谷 is cut short)
-        found = [s for s in map(lambda s: _trim_junk(text, s), found) if _SCRIPT_CHAR.search(text, s.start, s.end)
+        found = [s for s in found if _SCRIPT_CHAR.search(text, s.start, s.end)
                  and (s.label == "INDICATOR" or textmod.brackets_balanced(text[s.start:s.end]))]
         found = entities.snap_to_divisions(found, entities.find_districts(text, region), taken=values)
         names = [s for s in found if s.label != "INDICATOR"]
