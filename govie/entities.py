@@ -4,6 +4,8 @@ release add context.
 """
 from __future__ import annotations
 
+import bisect
+import itertools
 import json
 import re
 from functools import lru_cache
@@ -202,26 +204,30 @@ def find_districts(text: str, region: Optional[str] = None) -> List[Span]:
 def snap_to_divisions(spans: Sequence[Span], divisions: Sequence[Span], taken: Sequence[Span] = ()) -> List[Span]:
     """A learned DISTRICT span cut short or run past a division's edge (马|鞍山, 静县 for 和静县)
     takes the bounds of the one gazetteer division it overlaps, when that division is not
-    inside it and overlaps no other span (of ``spans`` or ``taken``)."""
+    inside it and overlaps no other span (of ``spans`` or ``taken``). ``divisions`` come in
+    text order without overlaps, as ``find_districts`` gives them."""
     others = Occupancy([s for s in spans if s.label != "DISTRICT"] + list(taken))
+    ends = [d.end for d in divisions]
     out = []
     for s in spans:
-        hits = [d for d in divisions if d.start < s.end and s.start < d.end] if s.label == "DISTRICT" else []
-        if len(hits) == 1:
-            d = hits[0]
-            inside = s.start <= d.start and d.end <= s.end
-            if not inside and others.free(d.start, d.end):
-                s = Span(d.start, d.end, "DISTRICT")
+        if s.label == "DISTRICT":
+            first = bisect.bisect_right(ends, s.start)  # the first division ending after s starts
+            hits = list(itertools.takewhile(lambda d: d.start < s.end, divisions[first:first + 2]))
+            if len(hits) == 1:
+                d = hits[0]
+                inside = s.start <= d.start and d.end <= s.end
+                if not inside and others.free(d.start, d.end):
+                    s = Span(d.start, d.end, "DISTRICT")
         out.append(s)
-    return _drop_overlapping(out)
+    return keep_free(sorted(out))
 
 
-def _drop_overlapping(spans: Sequence[Span]) -> List[Span]:
-    """Spans in order, each one dropped that overlaps one kept before it."""
-    kept, taken = [], Occupancy()
-    for s in sorted(spans):
-        if taken.free(s.start, s.end):
-            taken.add(s.start, s.end)
+def keep_free(spans: Iterable[Span], taken: Sequence[Span] = ()) -> List[Span]:
+    """``spans`` in the order given, each one dropped that overlaps ``taken`` or a span kept before it."""
+    occupied, kept = Occupancy(taken), []
+    for s in spans:
+        if occupied.free(s.start, s.end):
+            occupied.add(s.start, s.end)
             kept.append(s)
     return kept
 
@@ -418,15 +424,9 @@ def find_names(text: str, region: Optional[str] = None, taken: Sequence[Span] = 
     Priority on overlap: values (taken) > PROJECT > ENTERPRISE > DISTRICT; a longer span
     wins within a label.
     """
-    chosen: List[Span] = []
-    occupied = Occupancy(taken)
-    for group in (*_name_candidates(text), find_districts(text, region)):
-        for s in sorted(group, key=lambda s: (s.start, -(s.end - s.start))):
-            if occupied.free(s.start, s.end):
-                occupied.add(s.start, s.end)
-                chosen.append(s)
-    chosen.sort()
-    return chosen
+    by_priority = [s for group in (*_name_candidates(text), find_districts(text, region))
+                   for s in sorted(group, key=lambda s: (s.start, -(s.end - s.start)))]
+    return sorted(keep_free(by_priority, taken))
 
 
 @lru_cache(maxsize=2)

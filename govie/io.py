@@ -152,8 +152,8 @@ def open_text(path: PathLike):
 
 def is_jsonl(path: PathLike) -> bool:
     """Whether a file name says JSONL: ``.jsonl``, or ``.jsonl.gz``/``.jsonl.xz``."""
-    suffixes = [s.lower() for s in Path(path).suffixes[-2:]]
-    return suffixes[-1:] == [".jsonl"] or (len(suffixes) == 2 and suffixes[0] == ".jsonl" and suffixes[1] in COMPRESSED)
+    name = Path(path).name.lower()
+    return any(name.endswith(".jsonl" + ext) for ext in ("", *COMPRESSED))
 
 
 def read_annotations(path: PathLike, validate: bool = True, allow_errors: bool = False) -> list:
