@@ -95,25 +95,37 @@ def link(text: str, sentences: Sequence[Sentence], values: Sequence[Span], statu
 def _link_sentence(text, sent, values, status, names, out: Linked) -> None:
     clause_starts = _clause_starts(text, sent)
     state = _State()
-    for v in values:
+    for i, v in enumerate(values):
         ci = bisect_left(clause_starts, v.start + 1) - 1
         if ci != state.clause:
             _share_list_qualifier(out, state.listed)
+            if not (state.queue and _only_list_marks(text[state.prev_end:v.start])):
+                _share_single_value(out, state)  # 城乡居民收入分别增长6%: one value for every name
             state.new_clause(ci, clause_starts[ci])
         seg_start = max(state.prev_end, clause_starts[ci])
         seg = text[seg_start:v.start]
         kind, qualifier, residual, respectively = _peel(seg)
+        each = residual != _strip_each(residual)
+        residual = _strip_each(residual)
+        # 城乡居民人均可支配收入完成2.57万元和1.68万元: a list of values pairs with the names in order
+        listed = i + 1 < len(values) and _only_list_marks(
+            text[v.end + _bound_after_len(text, v):values[i + 1].start], strict=True)
         if not residual.strip(" 、") and kind == "level" and state.prev_kind and (
                 seg.strip(" ") in ("、", "和", "及", "") or state.prev_label == v.label):
             kind = state.prev_kind  # 分别增长4.8%、6% / 增长7.5%,力争达到8%: the list shares its verb
         qualifier = _qualifier_after(text, v) or qualifier or _inner_qualifier(text, v) or "exact"
         state.prev_end = v.end + _bound_after_len(text, v)
-        group = _find_group(text, sent, v, seg, seg_start, residual, respectively or kind != "level", names, state)
+        group = _find_group(text, sent, v, seg, seg_start, residual, respectively or listed or each or kind != "level",
+                            names, state, respectively or listed or each, _list_length(text, values, i, clause_starts, ci))
         if group is None:
             continue
         if group.spans[-1].start >= v.end:  # the indicator followed the value: the next one starts after it
             state.prev_end = max(state.prev_end, group.spans[-1].end)
-        if group.respectively and len(group.names) > 1:
+        if each and len(group.names) > 1:
+            # 城乡常住居民人均可支配收入均增长6%: the one value for every name
+            spans = group.spans * len(group.names) if len(group.spans) == 1 else group.spans
+            pairs = list(zip(spans, group.names))
+        elif group.respectively and len(group.names) > 1:
             # 城镇和农村居民人均可支配收入分别增长4.8%、6%: the first name now, the rest to follow
             spans = group.spans * len(group.names) if len(group.spans) == 1 else group.spans
             state.queue = list(zip(spans, group.names))[1:]
@@ -132,6 +144,38 @@ def _link_sentence(text, sent, values, status, names, out: Linked) -> None:
             group = _Group(group.spans, resolved, group.respectively)
         state.done(group, kind, v.label)
     _share_list_qualifier(out, state.listed)
+    _share_single_value(out, state)
+
+
+def _only_list_marks(between: str, strict: bool = False) -> bool:
+    """True when only list marks lie between two values (6.5%和8%; with ``strict``, no comma)."""
+    rest = between.replace("以及", "")
+    if strict:
+        return rest.strip() != "" and set(rest) <= set("、和及与 ")
+    return set(rest) <= set("、和及与,; ")
+
+
+def _strip_each(residual: str) -> str:
+    """城乡居民人均可支配收入均 -> the phrase without 均 ("each"); 人均, 平均, 年均 stay."""
+    return residual[:-1] if re.search(r"(?<![人平年])均$", residual) else residual
+
+
+def _list_length(text, values, i, clause_starts, ci) -> int:
+    """How many values, from the i-th on, make one list in its clause (11%和13.5% -> 2)."""
+    end = clause_starts[ci + 1] if ci + 1 < len(clause_starts) else len(text)
+    n = 1
+    while i + n < len(values) and values[i + n].start < end and _only_list_marks(
+            text[values[i + n - 1].end + _bound_after_len(text, values[i + n - 1]):values[i + n].start], strict=True):
+        n += 1
+    return n
+
+
+def _share_single_value(out: Linked, state: "_State") -> None:
+    """分别增长6% with names left over: a 分别 list of one value gives it to every name."""
+    if state.queue and len(state.listed) == 1:
+        first = out.relations[state.listed[0]]
+        out.relations += [first._replace(indicator=span, name=name) for span, name in state.queue]
+    state.queue = []
 
 
 def _share_list_qualifier(out: Linked, listed: List[int]) -> None:
@@ -158,14 +202,28 @@ class _State:
         self.prev_label: Optional[str] = None
         self.clause_groups: List[_Group] = []
         self.prev_clause_groups: List[_Group] = []  # for 分别 over the previous clause
+        self.earlier_groups: List[_Group] = []  # every clause's before the current one
         self.queue: List[tuple] = []  # (span, name) pairs still to hand out under 分别
         self.listed: List[int] = []  # relations of the current 分别 list, by index
 
     def new_clause(self, index: int, start: int) -> None:
         if self.clause_groups:
+            self.earlier_groups += self.clause_groups
             self.prev_clause_groups = self.clause_groups
         self.clause, self.prev_end = index, start
-        self.clause_groups, self.queue, self.listed = [], [], []
+        self.clause_groups = []
+        if not self.queue:  # a queue left by 分别 continues in a list across a comma (3.2万元,1.5万元)
+            self.listed = []
+
+    def respectively_pairs(self, n: int) -> List[tuple]:
+        """(span, name) pairs for a 分别 list of ``n`` values with no indicator of its own: the
+        previous clause's indicators, or the last ``n`` of the sentence's when it has fewer
+        (城镇居民人均可支配收入19064元,农村居民人均纯收入9984元,分别增长11%和13.5%)."""
+        pairs = list(dict.fromkeys((s, m) for g in self.prev_clause_groups for s, m in zip(g.spans, g.names)))
+        if len(pairs) >= n:
+            return pairs
+        earlier = list(dict.fromkeys((s, m) for g in self.earlier_groups for s, m in zip(g.spans, g.names)))
+        return earlier[-n:] if len(earlier) >= n else pairs
 
     def done(self, group: _Group, kind: str, label: str) -> None:
         self.prev_group, self.prev_kind, self.prev_label = group, kind, label
@@ -176,9 +234,12 @@ _AFTER = object()  # the indicator follows the value
 _NO_LINK = object()  # the value has no indicator (占全市50%)
 
 
-def _find_group(text, sent, v, seg, seg_start, residual, coordinate, names, state: _State) -> Optional[_Group]:
-    """``coordinate``: a 、 list before the value shares it (分别, or a change verb)."""
-    respectively = "分别" in seg
+def _find_group(text, sent, v, seg, seg_start, residual, coordinate, names, state: _State,
+                respectively: bool = False, n_listed: int = 1) -> Optional[_Group]:
+    """``coordinate``: a 、 list before the value shares it (分别, or a change verb);
+    ``respectively``: the value opens a list (分别, 均, 2.57万元和1.68万元) that takes a
+    coordinated phrase's names in order; ``n_listed``: the values of that list."""
+    respectively = respectively or "分别" in seg
     if residual.strip(" 、"):
         found = _indicator_before(text, seg_start, seg_start + len(residual), names, coordinate, respectively, v)
         if found is _NO_LINK:
@@ -196,8 +257,8 @@ def _find_group(text, sent, v, seg, seg_start, residual, coordinate, names, stat
         if group is not None:
             return group
     # continuation: the previous value's indicator, or 分别 over the previous clause's
-    if respectively and state.prev_clause_groups:
-        state.queue = [(s, n) for g in state.prev_clause_groups for s, n in zip(g.spans, g.names)]
+    if "分别" in seg and state.prev_clause_groups:
+        state.queue = state.respectively_pairs(n_listed)
         span, name = state.queue.pop(0)
         return _Group([span], [name], True)
     return state.prev_group
@@ -216,6 +277,7 @@ def _clause_starts(text: str, sent: Sentence) -> List[int]:
     return starts
 
 
+_YEAR_OF = re.compile(r"(?:19|20)\d{2}年(?:底|末)?的$")  # 由2010年的1781亿元增加到2015年的2735亿元
 _COMPARED = re.compile(r"较[^,;、]{1,10}?(?:相比|同期)?$|(?:较|比)(?:上年|去年|上年同期|(?:19|20)\d\d年)$|与[^,;、]{1,10}相比$")
 
 
@@ -242,7 +304,7 @@ def _peel(seg: str):
                 elif verb in c["decline_verbs"] and kind == "level":
                     kind = "decline"
             s = s[:m.start()]
-        m = _COMPARED.search(s)
+        m = _COMPARED.search(s) or _YEAR_OF.search(s)
         if m:
             s = s[:m.start()]
         m = c["re_strip"].search(s)

@@ -47,6 +47,8 @@ def _patterns():
 _ORDINAL_BEFORE = re.compile(r"(?:第|前|后|排名|位列|列)\s*$")
 _RANK_AFTER = re.compile(r"^(?:强|名|位)")
 _DAYS_CONTEXT = re.compile(r"天数[^,;。]{0,6}$")
+_MONTHS_AFTER = re.compile(r"月|季度|工作日|小时")  # 6个月: a duration, not a count of 个
+_DURATION_CONTEXT = re.compile(r"(?:时间|时限|周期|期限|工期|用时)[^,;。]{0,6}$")
 
 
 def find_values(text: str) -> List[Span]:
@@ -68,6 +70,9 @@ def _is_amount(text: str, m: re.Match) -> bool:
     unit = m.group("u") or m.group("cu")
     if unit == "天" and not _DAYS_CONTEXT.search(text[max(0, m.start() - 12):m.start()]):
         return False  # durations are values only as the value of a days indicator
+    if unit == "个" and _MONTHS_AFTER.match(text, m.end()) and not _DURATION_CONTEXT.search(
+            text[max(0, m.start() - 12):m.start()]):
+        return False  # 连续6个月, 3个季度; but 审批时间压减至50个工作日 states a time
     if units().get(unit, ("", 0, "", ""))[3] == "count" and _RANK_AFTER.match(text[m.end():m.end() + 1]):
         return False
     if unit in ("P", "PB") and not re.search(r"算力|存储|容量", text[max(0, m.start() - 10):m.start()]):

@@ -20,11 +20,26 @@ def build(text: str, norm: Normalised, relations: List[Relation], entities: Dict
         q = parse_value(norm.text[r.value.start:r.value.end])
         out.append(Target(
             value=value, indicator=indicator, type=r.type, status=r.status, qualifier=r.qualifier,
-            indicator_name=r.name, indicator_id=resolve_id(r.name), number=q.number,
+            indicator_name=_original_name(r.name, norm.text[r.indicator.start:r.indicator.end], indicator.text),
+            indicator_id=resolve_id(r.name), number=q.number,
             number_high=q.number_high, unit=q.unit, year=year, region=region,
             sentence=_sentence(text, value.start),
         ))
     return out
+
+
+def _original_name(name: str, folded: str, original: str) -> str:
+    """The resolved name in the caller's characters: the indicator's part of it as written
+    (新增知识产权示范（优势）企业 keeps its full-width brackets), the rest as resolved."""
+    if folded == original:
+        return name
+    if folded in name:
+        return name.replace(folded, original, 1)
+    if len(folded) == len(original):  # 城乡居民… -> 城镇居民…: the shared head as written
+        k = next((k for k in range(len(folded), 0, -1) if name.endswith(folded[-k:])), 0)
+        if k:
+            return name[:len(name) - k] + original[len(original) - k:]
+    return name
 
 
 def _sentence(text: str, pos: int, limit: int = 300) -> str:

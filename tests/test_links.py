@@ -78,6 +78,44 @@ def test_link_respectively_over_the_previous_clause():
         ("各类单位", "25.4%", "growth"), ("个体户", "58.3%", "growth")]
 
 
+def test_link_respectively_reaches_back_past_the_previous_clause():
+    got = records("城镇居民人均可支配收入19064元,农村居民人均纯收入9984元,分别增长11%和13.5%。")
+    assert [(r[0], r[1]) for r in got] == [
+        ("城镇居民人均可支配收入", "19064元"), ("农村居民人均纯收入", "9984元"),
+        ("城镇居民人均可支配收入", "11%"), ("农村居民人均纯收入", "13.5%")]
+
+
+def test_link_value_list_without_fenbie_pairs_names_in_order():
+    got = records("城乡居民人均可支配收入完成2.57万元和1.68万元,分别增长9%和9.8%。")
+    assert [(r[1], r[5]) for r in got] == [
+        ("2.57万元", "城镇居民人均可支配收入"), ("1.68万元", "农村居民人均可支配收入"),
+        ("9%", "城镇居民人均可支配收入"), ("9.8%", "农村居民人均可支配收入")]
+
+
+@pytest.mark.parametrize("text", ["城乡居民人均可支配收入均增长6%左右。", "城乡居民人均可支配收入分别增长6%左右。"])
+def test_link_one_value_for_each_name(text):
+    got = records(text)
+    assert [(r[0], r[1], r[4], r[5]) for r in got] == [
+        ("城乡居民人均可支配收入", "6%", "approx", "城镇居民人均可支配收入"),
+        ("城乡居民人均可支配收入", "6%", "approx", "农村居民人均可支配收入")]
+
+
+def test_link_from_to_values_and_the_average_growth_after_them():
+    got = records("全市地区生产总值由2010年的1781亿元增加到2015年的2735亿元,年均增长8.4%。")
+    assert [(r[0], r[1], r[2]) for r in got] == [
+        ("地区生产总值", "1781亿元", "level"), ("地区生产总值", "2735亿元", "level"), ("地区生产总值", "8.4%", "growth")]
+
+
+def test_link_per_capita_is_not_each():
+    got = records("全市人均地区生产总值达到8.5万元。")
+    assert [(r[0], r[5]) for r in got] == [("人均地区生产总值", "人均地区生产总值")]
+
+
+def test_link_resolved_name_keeps_the_callers_characters():
+    got = records("新增知识产权示范（优势）企业50家。")
+    assert [(r[0], r[5]) for r in got] == [("新增知识产权示范（优势）企业", "新增知识产权示范（优势）企业")]
+
+
 def test_link_sentence_opening_with_a_year_is_not_a_plan_heading():
     text = "2004年工作回顾\n2004年,是全县各项工作卓有成效的一年。\n全县生产总值完成39.6亿元,增长15.2%。"
     assert {r[3] for r in records(text)} == {"actual"}
