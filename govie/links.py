@@ -6,8 +6,11 @@ Rules, clause by clause (word lists in govie/data/link_cues.json):
   verbs and 同比 (GDP增长6%左右 -> GDP), cut at time words, places and cue words;
 - a count with nothing before it names what follows (113家企业实施数字化改造);
 - a value with nothing before it continues the previous one (…110.5亿元,增长3.5%);
-- 分别 pairs values with indicators (or with the names of a coordinated span) in order;
-- coordinated indicators (营业收入、工业产值…增长20%) each get the shared value.
+- 分别 pairs values with indicators (or with the names of a coordinated span) in order, and
+  so does a list of values (城乡居民人均可支配收入完成2.57万元和1.68万元); 均 and a 分别 with
+  one value give it to every name (城乡居民人均可支配收入均增长6%);
+- coordinated indicators (营业收入、工业产值…增长20%) each get the shared value;
+- a change verb right before the indicator sets the type (减少缫丝机1.6万台 -> decline).
 """
 from __future__ import annotations
 
@@ -67,6 +70,9 @@ def cues() -> dict:
     c["re_defining_end"] = re.compile(f"(?:{alternation(c['defining_verbs'])})$")
     c["verb_set"] = set(c["light_verbs"]) | set(c["defining_verbs"])
     c["re_clause_verb"] = re.compile(f"(?:{alternation(c['clause_verbs'])})")
+    verbs_before = {k: v for k, v in c["verbs_before_indicator"].items() if not k.startswith("_")}
+    c["re_verb_before"] = re.compile(f"(?P<verb>{alternation(list(verbs_before))})了?$")
+    c["verbs_before"] = verbs_before
     c["re_measure"] = re.compile(f"(?:{alternation(c['defining_verbs'])})(?=(?:{alternation(c['measure_words'])})$)")
     return c
 
@@ -502,6 +508,24 @@ def snap_indicators(text: str, linked: Linked, model_spans: Sequence[Span]) -> L
         name = text[new.start:new.end] if r.name == text[r.indicator.start:r.indicator.end] else r.name
         relations.append(r._replace(indicator=new, name=name))
     return Linked.of(relations)
+
+
+def verb_types(text: str, linked: Linked) -> Linked:
+    """减少缫丝机1.6万台: a change verb right before the INDICATOR (outside its span) makes a
+    level relation a growth or decline one (link_cues.json "verbs_before_indicator")."""
+    c = cues()
+    relations, prev = [], None  # prev: the last relation whose type a verb before it set
+    for r in linked.relations:
+        typed = None
+        if r.type == "level" and r.indicator.end <= r.value.start:
+            m = c["re_verb_before"].search(text, max(0, r.indicator.start - 3), r.indicator.start)
+            if m:
+                typed = r._replace(type=c["verbs_before"][m.group("verb")])
+            elif prev is not None and text[prev.value.end + _bound_after_len(text, prev.value):r.indicator.start] == "、":
+                typed = r._replace(type=prev.type)  # 压减生铁产能387万吨、粗钢280万吨: the list shares the verb
+        relations.append(typed or r)
+        prev = typed
+    return Linked(linked.indicators, relations)
 
 
 def describe_value(text: str, sent: Sentence, v: Span) -> tuple:

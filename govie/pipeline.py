@@ -94,6 +94,7 @@ class Extractor:
             linked = links.snap_indicators(norm.text, linked, model_indicators)
             if self.linker is not None:
                 linked = linker.relink(norm.text, sentences, statuses, values, linked, model_indicators, self.linker)
+        linked = links.verb_types(norm.text, linked)
         indicators, relations, names = _resolve_overlaps(values, linked, names)
         ents = {s: _entity(text, norm, s) for s in values + names + indicators}
         targets = records.build(text, norm, relations, ents, region=region, year=year)

@@ -2,6 +2,8 @@
 import pytest
 
 import govie
+from govie import links
+from govie.quantities import Span
 
 
 def records(text):
@@ -134,3 +136,21 @@ def test_link_target_list_after_review_switches_status_and_keeps_growth():
 ])
 def test_link_from_to_and_counted_lists(text, expected):
     assert [(r[0], r[1]) for r in records(text)] == expected
+
+
+def _rel(text, indicator, value, kind="level"):
+    i, v = text.index(indicator), text.index(value)
+    return links.Relation(Span(v, v + len(value), "AMOUNT"), Span(i, i + len(indicator), "INDICATOR"),
+                          kind, "actual", "exact", indicator)
+
+
+def test_verb_before_indicator_sets_the_type_and_a_list_shares_it():
+    text = "再压减生铁产能387万吨、粗钢280万吨,增加学位3.2万个,新增停车位2000个。"
+    linked = links.Linked.of([_rel(text, "生铁产能", "387万吨"), _rel(text, "粗钢", "280万吨"),
+                              _rel(text, "学位", "3.2万个"), _rel(text, "新增停车位", "2000个")])
+    got = [(text[r.indicator.start:r.indicator.end], r.type) for r in links.verb_types(text, linked).relations]
+    assert got == [("生铁产能", "decline"), ("粗钢", "decline"), ("学位", "growth"), ("新增停车位", "level")]
+
+
+def test_link_xiatiao_is_a_decline_verb():
+    assert [(r[0], r[2]) for r in records("农业税税率下调3个百分点。")] == [("农业税税率", "decline")]
