@@ -121,8 +121,9 @@ def _link_sentence(text, sent, values, status, names, out: Linked) -> None:
             kind = state.prev_kind  # 分别增长4.8%、6% / 增长7.5%,力争达到8%: the list shares its verb
         qualifier = _qualifier_after(text, v) or qualifier or _inner_qualifier(text, v) or "exact"
         state.prev_end = v.end + _bound_after_len(text, v)
-        group = _find_group(text, sent, v, seg, seg_start, residual, respectively or listed or each or kind != "level",
-                            names, state, respectively or listed or each, _list_length(text, values, i, clause_starts, ci))
+        opens_list = respectively or listed or each
+        group = _find_group(text, sent, v, seg, seg_start, residual, opens_list or kind != "level", names, state,
+                            opens_list, _list_length(text, values, i, clause_starts, ci))
         if group is None:
             continue
         if group.spans[-1].start >= v.end:  # the indicator followed the value: the next one starts after it
