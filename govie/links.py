@@ -111,19 +111,18 @@ def _link_sentence(text, sent, values, status, names, out: Linked) -> None:
         seg_start = max(state.prev_end, clause_starts[ci])
         seg = text[seg_start:v.start]
         kind, qualifier, residual, respectively = _peel(seg)
-        each = residual != _strip_each(residual)
-        residual = _strip_each(residual)
+        stripped = _strip_each(residual)
+        each, residual = stripped != residual, stripped
         # 城乡居民人均可支配收入完成2.57万元和1.68万元: a list of values pairs with the names in order
-        listed = i + 1 < len(values) and _only_list_marks(
-            text[v.end + _bound_after_len(text, v):values[i + 1].start], strict=True)
+        n_listed = _list_length(text, values, i, clause_starts, ci)
         if not residual.strip(" 、") and kind == "level" and state.prev_kind and (
                 seg.strip(" ") in ("、", "和", "及", "") or state.prev_label == v.label):
             kind = state.prev_kind  # 分别增长4.8%、6% / 增长7.5%,力争达到8%: the list shares its verb
         qualifier = _qualifier_after(text, v) or qualifier or _inner_qualifier(text, v) or "exact"
         state.prev_end = v.end + _bound_after_len(text, v)
-        opens_list = respectively or listed or each
+        opens_list = respectively or n_listed > 1 or each
         group = _find_group(text, sent, v, seg, seg_start, residual, opens_list or kind != "level", names, state,
-                            opens_list, _list_length(text, values, i, clause_starts, ci))
+                            opens_list, n_listed)
         if group is None:
             continue
         if group.spans[-1].start >= v.end:  # the indicator followed the value: the next one starts after it
