@@ -93,7 +93,9 @@ def resolve_region(name: str, context: str = "") -> Optional[str]:
     returned. None if no division is named.
     """
     g = gazetteer()
-    hits = [h for h in g.find(name) if not (h[2] == "full" and len(name[h[0]:h[1]]) <= 2)]
+    # a two-character full name (易县) only where it ends ``name``; inside running text it is
+    # too ambiguous (范镇 in 示范镇)
+    hits = [h for h in g.find(name) if not (h[2] == "full" and h[1] - h[0] <= 2 and h[1] < len(name))]
     if not hits:
         return None
     start, end, kind, codes = hits[-1]
@@ -126,20 +128,25 @@ def _topmost(g: Gazetteer, codes: List[str]) -> List[str]:
     return [c for c in codes if not any(a in codes for a in _ancestors(g, c))]
 
 
-def dominant_division(text: str, min_count: int = 2) -> Optional[str]:
+def dominant_division(text: str, min_count: int = 2, levels: Optional[Iterable[str]] = None) -> Optional[str]:
     """The province, city or county named most often, as a full path.
 
     A fallback for reports whose opening does not say whose they are. Counts full names and
-    the short forms of provinces and cities; ties go to the deeper level.
+    the short forms of provinces and cities; ties go to the deeper level. ``levels`` (say
+    ``{"county"}`` for a report that speaks for 区人民政府) counts only divisions of those
+    levels, short forms of counties included.
     """
     g = gazetteer()
+    levels = set(levels) if levels else None
     counts: Dict[str, int] = {}
     for start, end, kind, codes in g.find(text):
         name = text[start:end]
         if len(codes) != 1 or _GENERIC_DIVISION.match(name) or (kind == "full" and len(name) <= 2):
             continue
         level = g.by_code[codes[0]]["level"]
-        if level == "township" or (kind == "short" and level == "county"):
+        if level == "township" or (levels is not None and level not in levels):
+            continue
+        if kind == "short" and level == "county" and levels is None:
             continue
         counts[codes[0]] = counts.get(codes[0], 0) + 1
     if not counts:
