@@ -17,7 +17,8 @@ CORE_IDS = ("gdp", "fai", "industry_va", "retail", "trade", "fiscal_revenue", "u
 
 # Spelling variants that do not change the indicator (the table lists the canonical forms).
 _VARIANTS = (("规模以上", "规上"), ("（", "("), ("）", ")"), ("常住", ""))
-_NOISE = re.compile(r"^(?:全区|全市|全县|全省|全年|地方|全口径|本地|完成|实现)|(?:总量|总额|总值)$")
+_NOISE_BEFORE = re.compile(r"^(?:全区|全市|全县|全省|全州|全旗|全年|地方|本地|县域|全口径|完成|实现)")
+_NOISE_AFTER = re.compile(r"(?:总量|总额|总值)$")
 
 
 def _key(name: str) -> str:
@@ -52,5 +53,9 @@ def resolve_id(name: str) -> Optional[str]:
     key = _key(name)
     if key in table:
         return table[key]
-    stripped = _NOISE.sub("", key)
-    return table.get(stripped) if stripped else None
+    # 全区生产总值 -> 生产总值: a scope word before, or a 总… after, or both
+    before = _NOISE_BEFORE.sub("", key)
+    for stripped in (before, _NOISE_AFTER.sub("", key), _NOISE_AFTER.sub("", before)):
+        if stripped and stripped in table:
+            return table[stripped]
+    return None
