@@ -154,3 +154,24 @@ def test_verb_before_indicator_sets_the_type_and_a_list_shares_it():
 
 def test_link_xiatiao_is_a_decline_verb():
     assert [(r[0], r[2]) for r in records("农业税税率下调3个百分点。")] == [("农业税税率", "decline")]
+
+
+def test_link_respectively_over_two_whole_indicators_joined_by_he():
+    got = records("城镇居民人均可支配收入和农民人均纯收入分别增长8%和10%。")
+    assert [(r[1], r[5]) for r in got] == [("8%", "城镇居民人均可支配收入"), ("10%", "农民人均纯收入")]
+
+
+def test_link_he_between_parts_the_table_does_not_know_is_not_split():
+    # 业务收入 alone names nothing the indicator table knows: the phrase stays whole
+    got = records("快递服务业务量和业务收入分别增长44.7%和30%。")
+    assert [(r[1], r[5]) for r in got] == [("44.7%", "快递服务业务量和业务收入"), ("30%", "快递服务业务量和业务收入")]
+
+
+@pytest.mark.parametrize("sentence,indicator,kind", [
+    ("城镇居民人均可支配收入实际增长8%。", "城镇居民人均可支配收入", "growth"),
+    ("地区生产总值迈上500亿元台阶。", "地区生产总值", "level"),
+    ("地区生产总值跨越300亿元台阶。", "地区生产总值", "level"),
+])
+def test_link_words_between_indicator_and_value_stay_outside(sentence, indicator, kind):
+    (got,) = records(sentence)
+    assert (got[0], got[2]) == (indicator, kind)
