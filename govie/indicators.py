@@ -18,7 +18,7 @@ CORE_IDS = ("gdp", "fai", "industry_va", "retail", "trade", "fiscal_revenue", "u
 # Spelling variants that do not change the indicator (the table lists the canonical forms).
 _VARIANTS = (("规模以上", "规上"), ("（", "("), ("）", ")"), ("常住", ""))
 _NOISE_BEFORE = re.compile(r"^(?:全区|全市|全县|全省|全州|全旗|全年|地方|本地|县域|全口径|完成|实现)")
-_NOISE_AFTER = re.compile(r"(?:总量|总额|总值)$")
+_NOISE_AFTER = re.compile(r"(?:总量|总额|总值|规模)$")
 
 
 def _key(name: str) -> str:

@@ -14,6 +14,7 @@ from govie.indicators import resolve_id
     ("本地生产总值", "gdp"),
     ("县域生产总值", "gdp"),
     ("全区固定资产投资总额", "fai"),
+    ("固定资产投资规模", "fai"),
     ("全年社会消费品零售总额", "retail"),
     ("规模以上工业增加值", "industry_va"),
 ])
