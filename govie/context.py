@@ -57,11 +57,13 @@ def document_context(text: str) -> Tuple[Optional[str], Optional[int]]:
 
 
 def _year(head: str) -> Optional[int]:
-    """The plan year: the delivery date of the congress session (December -> next year), else
-    the title's year, else the year of the plan or review section."""
+    """The plan year: the delivery date of the congress session (October to December -> the
+    next year; Arabic or Chinese numerals), else the title's year (before or after 工作报告), else
+    a dateline above the salutation, else the year of the plan section, else the year after the
+    one the review part names (its heading, 刚刚过去的2019年, the first part's heading); None
+    when the opening names none of them."""
     dates = [(m.start(), m.end(), int(m.group(1)), int(m.group(2))) for m in _DELIVERED.finditer(head)]
-    dates += [(m.start(), m.end(), int(to_number(m.group(1).replace("○", "〇"))), int(to_number(m.group(2))))
-              for m in _DELIVERED_CN.finditer(head)]
+    dates += [(m.start(), m.end(), *ym) for m in _DELIVERED_CN.finditer(head) if (ym := _chinese_date(m))]
     dates.sort()
     for start, end, year, month in dates:
         window = head[max(0, start - 40):end + 40]
@@ -103,17 +105,28 @@ def _deictic_levels(text: str) -> Optional[Tuple[str, ...]]:
     which government speaks: the deepest level it says 我 or 本 of (a county report may say 我省
     of its province, a province's never says 我县), else its most frequent 全…. A 区 may be an
     autonomous region's."""
-    mine = {m.group(2) for m in _DEICTIC.finditer(text) if m.group(1) in "我本"}
-    if mine:
-        word = max(mine, key=_DEICTIC_DEPTH.get)
+    counts: dict = {}
+    mine: dict = {}
+    for m in _DEICTIC.finditer(text):
+        word = m.group(2)
+        counts[word] = counts.get(word, 0) + 1
+        if m.group(1) in "我本":
+            mine[word] = mine.get(word, 0) + 1
+    if not counts:
+        return None
+    if mine:  # the deepest; between 区 and 县, the more frequent (then the first in this order)
+        word = max(sorted(mine), key=lambda w: (_DEICTIC_DEPTH[w], mine[w]))
     else:
-        counts: dict = {}
-        for m in _DEICTIC.finditer(text):
-            counts[m.group(2)] = counts.get(m.group(2), 0) + 1
-        if not counts:
-            return None
-        word = max(counts, key=counts.get)
+        word = max(sorted(counts), key=counts.get)
     return _DEICTIC_LEVELS.get(word) or _SPEAKER_LEVELS[word]
+
+
+def _chinese_date(m: re.Match) -> Optional[Tuple[int, int]]:
+    """(year, month) of a dateline in Chinese numerals, or None when it is no plausible date."""
+    year, month = to_number(m.group(1).replace("○", "〇")), to_number(m.group(2))
+    if year is None or month is None or not 1900 <= year <= 2100:
+        return None
+    return int(year), int(month)
 
 
 def _delivered_year(year: int, month: int) -> int:
