@@ -175,3 +175,8 @@ def test_link_he_between_parts_the_table_does_not_know_is_not_split():
 def test_link_words_between_indicator_and_value_stay_outside(sentence, indicator, kind):
     (got,) = records(sentence)
     assert (got[0], got[2]) == (indicator, kind)
+
+
+def test_link_respectively_over_a_dunhao_list_of_whole_indicators_splits_spans():
+    got = records("民间投资、工业投资分别增长7%、13%。")
+    assert [(r[0], r[1]) for r in got] == [("民间投资", "7%"), ("工业投资", "13%")]
