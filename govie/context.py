@@ -42,7 +42,9 @@ _REPORT_OF = re.compile(r"(\S{2,20}?)(?:人民政府|政府)?\s*(?:(?:19|20)\d{2
 
 
 def document_context(text: str) -> Tuple[Optional[str], Optional[int]]:
-    """(region, year) read from the report's title lines and opening, or None each."""
+    """(region, year) read from the report's title lines and opening, or None each; when the
+    opening names no region, the division the whole text names most, at the level of the
+    government that speaks (我代表区人民政府, 我区) where that is known."""
     from .entities import dominant_division
 
     head = text[:HEAD_CHARS]

@@ -429,7 +429,7 @@ def _coordinated(text: str, start: int, end: int, respectively: bool) -> _Group:
             return _Group([whole], [phrase])
         head = items[-1][len(items[0]):]
         return _Group([whole], [x + head for x in items[:-1]] + [items[-1]], True)
-    if respectively and parts[1:2] == ["和"] and len(items) == 2 and all(indicators.resolve_id(x) for x in items):
+    if respectively and parts[1::2] == ["和"] and all(indicators.resolve_id(x) for x in items):
         # 城镇居民人均可支配收入和农民人均纯收入分别…: two whole indicators of the table (a 、 list
         # is split into spans below)
         return _Group([whole], items, True)
