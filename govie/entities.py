@@ -34,6 +34,7 @@ class Gazetteer:
         for r in rows:
             if r["short"] and r["level"] == "township":
                 self.township_short.setdefault(r["parent_code"], []).append(r["code"])
+        self.names = frozenset(self.full) | {r["short"] for r in rows if r["short"]}
         self._automaton = _automaton({**{k: ("short", v) for k, v in self.short.items()},
                                       **{k: ("full", v) for k, v in self.full.items()}})
         self._local: Dict[str, object] = {}
@@ -208,13 +209,17 @@ def find_districts(text: str, region: Optional[str] = None) -> List[Span]:
     return spans
 
 
-def snap_to_divisions(spans: Sequence[Span], divisions: Sequence[Span], taken: Sequence[Span] = ()) -> List[Span]:
+def snap_to_divisions(text: str, spans: Sequence[Span], divisions: Sequence[Span],
+                      taken: Sequence[Span] = ()) -> List[Span]:
     """A learned DISTRICT span cut short or run past a division's edge (马|鞍山, 静县 for 和静县)
     takes the bounds of the one gazetteer division it overlaps, when that division is not
-    inside it and overlaps no other span (of ``spans`` or ``taken``). ``divisions`` come in
-    text order without overlaps, as ``find_districts`` gives them."""
+    inside it and overlaps no other span (of ``spans`` or ``taken``). A span that is a
+    division's name itself is not moved onto a division that only crosses it (顺平 stays,
+    though the gazetteer read 安顺 in 平安顺平).
+    ``divisions`` come in text order without overlaps, as ``find_districts`` gives them."""
     others = Occupancy([s for s in spans if s.label != "DISTRICT"] + list(taken))
     ends = [d.end for d in divisions]
+    names = gazetteer().names
     out = []
     for s in spans:
         if s.label == "DISTRICT":
@@ -223,7 +228,9 @@ def snap_to_divisions(spans: Sequence[Span], divisions: Sequence[Span], taken: S
             if len(hits) == 1:
                 d = hits[0]
                 inside = s.start <= d.start and d.end <= s.end
-                if not inside and others.free(d.start, d.end):
+                holds = d.start <= s.start and s.end <= d.end
+                crossed_name = not holds and text[s.start:s.end] in names
+                if not inside and not crossed_name and others.free(d.start, d.end):
                     s = Span(d.start, d.end, "DISTRICT")
         out.append(s)
     return keep_free(sorted(out))
@@ -237,6 +244,66 @@ def keep_free(spans: Iterable[Span], taken: Sequence[Span] = ()) -> List[Span]:
             occupied.add(s.start, s.end)
             kept.append(s)
     return kept
+
+
+def _division_parts(name: str) -> Optional[List[Tuple[int, int, List[str]]]]:
+    """``name`` read as division names written one after another, longest first:
+    [(start, end, codes), ...], or None when some part is no division's name."""
+    g = gazetteer()
+    parts, i = [], 0
+    while i < len(name):
+        for j in range(len(name), i + 1, -1):
+            codes = g.full.get(name[i:j], []) + g.short.get(name[i:j], [])
+            if codes:
+                parts.append((i, j, codes))
+                i = j
+                break
+        else:
+            return None
+    return parts
+
+
+def _descends(codes: Sequence[str], ancestors: Sequence[str]) -> bool:
+    return any(c != a and c.startswith(a) for c in codes for a in ancestors)
+
+
+_VILLAGE = re.compile(r"[\u4e00-\u9fff]{1,6}(?:村|社区)")
+
+
+def reshape_districts(text: str, spans: Sequence[Span], taken: Sequence[Span] = ()) -> List[Span]:
+    """Learned DISTRICT spans put in the guide's shape, on the gazetteer's word:
+    a division with a village after it keeps the division (陕西|袁家村: villages are no DISTRICT);
+    sibling divisions run together are one span each (建水石屏 -> 建水, 石屏; a path such as
+    安庆市大观区 stays one span); a division followed by one of its own sub-divisions takes it
+    in (广西 + 罗城 -> 广西罗城, a path). Other spans pass through."""
+    others = Occupancy([s for s in spans if s.label != "DISTRICT"] + list(taken))
+    out: List[Span] = []
+    for s in spans:
+        name = text[s.start:s.end]
+        if s.label != "DISTRICT":
+            out.append(s)
+            continue
+        cut = next((i for i in range(len(name) - 2, 1, -1)  # 马村 (焦作市马村区) is a division, not a village
+                    if _VILLAGE.fullmatch(name, i) and _division_parts(name[:i]) and not _division_parts(name[i:])),
+                   None)
+        if cut:
+            out.append(Span(s.start, s.start + cut, "DISTRICT"))
+            continue
+        parts = _division_parts(name)
+        if parts and len(parts) > 1 and not any(_GENERIC_DIVISION.match(name[a:b]) for a, b, _ in parts) \
+                and len({c[:2] for _, _, codes in parts for c in codes}) == 1 \
+                and not any(_descends(parts[k + 1][2], parts[k][2]) for k in range(len(parts) - 1)):
+            out += [Span(s.start + a, s.start + b, "DISTRICT") for a, b, _ in parts]
+            continue
+        if parts:
+            for end in range(min(len(text), s.end + 4), s.end + 1, -1):
+                child = _division_parts(text[s.end:end])
+                if child and len(child) == 1 and _descends(child[0][2], parts[-1][2]) \
+                        and others.free(s.end, end) and not starts_a_name(text, end):
+                    s = Span(s.start, end, "DISTRICT")
+                    break
+        out.append(s)
+    return keep_free(sorted(out))
 
 
 _TAIL_END = re.compile(r"[，,。；;：:、！？!?\s（）()“”\"《》—\-－~～·]")

@@ -252,12 +252,14 @@ def _is_int(x) -> bool:
 
 
 def write_jsonl(path: PathLike, records: Iterable[dict]) -> int:
-    """Write one JSON object a line (UTF-8, Chinese unescaped); return how many were written."""
+    """Write one JSON object a line (UTF-8, Chinese unescaped); return how many were written.
+    A ``.gz`` or ``.xz`` path is written compressed, as ``open_text`` reads it."""
     path = Path(path)
     if path.parent and not path.parent.exists():
         path.parent.mkdir(parents=True, exist_ok=True)
     n = 0
-    with open(path, "w", encoding="utf-8", newline="\n") as fh:
+    opener = COMPRESSED.get(path.suffix.lower(), open)
+    with opener(path, "wt", encoding="utf-8", newline="\n") as fh:
         for rec in records:
             fh.write(json.dumps(rec, ensure_ascii=False) + "\n")
             n += 1

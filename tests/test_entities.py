@@ -1,7 +1,8 @@
 """Names: DISTRICT from the gazetteer, ENTERPRISE and PROJECT from lists and patterns."""
 import pytest
 
-from govie.entities import find_districts, find_names, is_generic, resolve_region, snap_to_divisions, trim_function_words
+from govie.entities import (find_districts, find_names, is_generic, reshape_districts, resolve_region, snap_to_divisions,
+                            trim_function_words)
 from govie.quantities import Span
 
 
@@ -85,14 +86,49 @@ def test_entities_snap_learned_district_to_the_division_it_cuts():
     divisions = find_districts(text)
     assert [(text[d.start:d.end]) for d in divisions] == ["马鞍山市"]
     cut = [Span(0, 1, "DISTRICT"), Span(1, 3, "DISTRICT")]  # 马|鞍山: both take the division's bounds, once
-    assert snap_to_divisions(cut, divisions) == [Span(0, 4, "DISTRICT")]
+    assert snap_to_divisions(text, cut, divisions) == [Span(0, 4, "DISTRICT")]
 
 
 def test_entities_snap_leaves_other_labels_and_blocked_districts():
     text = "马鞍山市委"
     divisions = find_districts(text)
-    assert snap_to_divisions([Span(1, 3, "ENTERPRISE")], divisions) == [Span(1, 3, "ENTERPRISE")]
+    assert snap_to_divisions(text, [Span(1, 3, "ENTERPRISE")], divisions) == [Span(1, 3, "ENTERPRISE")]
     # the division would overlap a value or another name: the learned span stays as it is
-    assert snap_to_divisions([Span(1, 3, "DISTRICT")], divisions, taken=[Span(0, 1, "AMOUNT")]) == [Span(1, 3, "DISTRICT")]
+    assert snap_to_divisions(text, [Span(1, 3, "DISTRICT")], divisions, taken=[Span(0, 1, "AMOUNT")]) == [Span(1, 3, "DISTRICT")]
     # a learned span holding the division (and more) is not cut down to it
-    assert snap_to_divisions([Span(0, 5, "DISTRICT")], divisions) == [Span(0, 5, "DISTRICT")]
+    assert snap_to_divisions(text, [Span(0, 5, "DISTRICT")], divisions) == [Span(0, 5, "DISTRICT")]
+
+
+def test_entities_snap_keeps_a_division_name_that_a_gazetteer_match_only_crosses():
+    text = "打造平安顺平"  # the gazetteer reads 安顺 (a city) across 顺平 (a county)
+    divisions = find_districts(text, "河北省保定市")
+    assert [text[d.start:d.end] for d in divisions] == ["安顺"]
+    assert snap_to_divisions(text, [Span(4, 6, "DISTRICT")], divisions) == [Span(4, 6, "DISTRICT")]
+
+
+def _reshaped(text, *spans):
+    return [(text[s.start:s.end], s.label) for s in reshape_districts(text, [Span(a, b, "DISTRICT") for a, b in spans])]
+
+
+def test_reshape_keeps_the_division_before_a_village():
+    text = "建成浙江余村、陕西袁家村"
+    assert _reshaped(text, (7, 12)) == [("陕西", "DISTRICT")]
+    assert _reshaped("焦作马村", (0, 4)) == [("焦作马村", "DISTRICT")]  # 马村: a district of 焦作, not a village
+
+
+def test_reshape_splits_sibling_divisions_but_not_a_path():
+    text = "推动建水石屏一体化"
+    assert _reshaped(text, (2, 6)) == [("建水", "DISTRICT"), ("石屏", "DISTRICT")]
+    path = "安庆市大观区"
+    assert _reshaped(path, (0, 6)) == [("安庆市大观区", "DISTRICT")]
+    zone = "加快武汉经济技术开发区建设"  # a division and its zone are one name, not two places
+    assert _reshaped(zone, (2, 11)) == [("武汉经济技术开发区", "DISTRICT")]
+
+
+def test_reshape_takes_in_a_sub_division_written_after_it():
+    text = "认真做好广西罗城、环江对口扶贫协作"
+    assert _reshaped(text, (4, 6)) == [("广西罗城", "DISTRICT")]
+    # a name of another province after it is not a path
+    assert _reshaped("推进广西广州合作", (2, 4)) == [("广西", "DISTRICT")]
+    # other labels pass through untouched
+    assert reshape_districts(text, [Span(4, 6, "PROJECT")]) == [Span(4, 6, "PROJECT")]

@@ -234,3 +234,12 @@ def test_write_jsonl_round_trip(tmp_path):
     assert "全年GDP增长" in raw  # Chinese written as is, not \u escapes
     assert raw.count("\n") == 2
     assert read_annotations(path) == docs
+
+
+@pytest.mark.parametrize("suffix, magic", [(".jsonl.xz", b"\xfd7zXZ"), (".jsonl.gz", b"\x1f\x8b")])
+def test_write_jsonl_compresses_by_suffix(tmp_path, suffix, magic):
+    path = tmp_path / ("out" + suffix)
+    docs = [_good(), _good(id="d2")]
+    assert write_jsonl(path, docs) == 2
+    assert path.read_bytes().startswith(magic)
+    assert read_annotations(path) == docs
