@@ -28,8 +28,7 @@ from spacy.tokens import Doc, Span
 from spacy.util import registry
 
 from . import entities, quantities
-
-VALUE_LABELS = ("AMOUNT", "PERCENT")
+from .schema import VALUE_LABELS
 
 
 TEXT_KEY = "govie.text"

@@ -283,27 +283,53 @@ def reshape_districts(text: str, spans: Sequence[Span], taken: Sequence[Span] = 
         if s.label != "DISTRICT":
             out.append(s)
             continue
-        cut = next((i for i in range(len(name) - 2, 1, -1)  # 马村 (焦作市马村区) is a division, not a village
-                    if _VILLAGE.fullmatch(name, i) and _division_parts(name[:i]) and not _division_parts(name[i:])),
-                   None)
+        cut = _before_village(name)
         if cut:
             out.append(Span(s.start, s.start + cut, "DISTRICT"))
             continue
         parts = _division_parts(name)
-        if parts and len(parts) > 1 and not any(_GENERIC_DIVISION.match(name[a:b]) for a, b, _ in parts) \
-                and len({c[:2] for _, _, codes in parts for c in codes}) == 1 \
-                and not any(_descends(parts[k + 1][2], parts[k][2]) for k in range(len(parts) - 1)):
+        if parts and _are_siblings(name, parts):
             out += [Span(s.start + a, s.start + b, "DISTRICT") for a, b, _ in parts]
             continue
-        if parts:
-            for end in range(min(len(text), s.end + 4), s.end + 1, -1):
-                child = _division_parts(text[s.end:end])
-                if child and len(child) == 1 and _descends(child[0][2], parts[-1][2]) \
-                        and others.free(s.end, end) and not starts_a_name(text, end):
-                    s = Span(s.start, end, "DISTRICT")
-                    break
-        out.append(s)
+        end = _child_after(text, s.end, parts[-1][2], others) if parts else None
+        out.append(Span(s.start, end, "DISTRICT") if end else s)
     return keep_free(sorted(out))
+
+
+def _before_village(name: str) -> Optional[int]:
+    """Where the village starts in division + village (陕西袁家村 -> 2); None if it is not one.
+    A division whose name ends in 村 (马村, of 焦作市马村区) is no village."""
+    return next((i for i in range(len(name) - 2, 1, -1)
+                 if _VILLAGE.fullmatch(name, i) and _division_parts(name[:i]) and not _division_parts(name[i:])),
+                None)
+
+
+def _are_siblings(name: str, parts: list) -> bool:
+    """Two or more divisions of one province, none under the one before it (建水石屏), and no
+    zone among them (武汉经济技术开发区 is one name)."""
+    one_province = len({c[:2] for _, _, codes in parts for c in codes}) == 1
+    return (len(parts) > 1 and one_province
+            and not any(_GENERIC_DIVISION.match(name[a:b]) for a, b, _ in parts)
+            and not any(_descends(parts[k + 1][2], parts[k][2]) for k in range(len(parts) - 1)))
+
+
+def _child_after(text: str, end: int, parent_codes: List[str], others: "Occupancy") -> Optional[int]:
+    """The end of a sub-division of ``parent_codes`` written right after ``end`` (广西|罗城), or None."""
+    for stop in range(min(len(text), end + 4), end + 1, -1):
+        child = _division_parts(text[end:stop])
+        if child and len(child) == 1 and _descends(child[0][2], parent_codes) \
+                and others.free(end, stop) and not starts_a_name(text, stop):
+            return stop
+    return None
+
+
+def fit_districts(text: str, spans: Sequence[Span], region: Optional[str] = None,
+                  taken: Sequence[Span] = ()) -> List[Span]:
+    """Learned spans with every DISTRICT checked against the gazetteer: snapped to the bounds
+    of a division it cuts (``snap_to_divisions``), then put in the guide's shape
+    (``reshape_districts``). What the trained pipelines do after their NER."""
+    snapped = snap_to_divisions(text, spans, find_districts(text, region), taken=taken)
+    return reshape_districts(text, snapped, taken=taken)
 
 
 _TAIL_END = re.compile(r"[，,。；;：:、！？!?\s（）()“”\"《》—\-－~～·]")

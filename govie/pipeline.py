@@ -107,8 +107,7 @@ class Extractor:
         # a learned name must also close every quote mark and bracket it opens (“三峡智谷 is cut short)
         found = [s for s in found if _SCRIPT_CHAR.search(text, s.start, s.end)
                  and (s.label == "INDICATOR" or textmod.brackets_balanced(text[s.start:s.end]))]
-        found = entities.snap_to_divisions(text, found, entities.find_districts(text, region), taken=values)
-        found = entities.reshape_districts(text, found, taken=values)
+        found = entities.fit_districts(text, found, region, taken=values)
         names = [s for s in found if s.label != "INDICATOR"]
         if self.name_source in ("ner+rules", "ner+districts"):
             # rule names where the model found nothing: all of them, or the gazetteer's divisions only

@@ -1,13 +1,14 @@
 #!/usr/bin/env python3
-"""Re-apply the district snap to silver made before it existed.
+"""Re-apply the pipeline's DISTRICT checks to silver made before they existed.
 
     python training/snap_silver.py IN [-o OUT] [--corpus ../shared/corpus]
 
 Silver from `training/make_silver.py` that predates `govie.entities.snap_to_divisions` holds
 the teacher's DISTRICT spans that cut a division (保|定, 西双|版纳). This joins each stand-off
-record with its report, moves such spans onto the division's bounds exactly as the pipeline
-now does at run time, and writes the records back stand-off (OUT defaults to IN; `.xz`/`.gz`
-are written compressed). Prints how many DISTRICT spans moved.
+record with its report, puts its DISTRICT spans through `govie.entities.fit_districts`, as the
+trained pipelines now do at run time (the snap, then the guide's shape), and writes the records
+back stand-off (OUT defaults to IN; `.xz`/`.gz` are written compressed). Prints how many
+DISTRICT spans changed.
 """
 import argparse
 import os
@@ -21,18 +22,16 @@ sys.path.insert(0, str(REPO))
 
 from govie import corpus, entities  # noqa: E402
 from govie.quantities import Span  # noqa: E402
-
-VALUE_LABELS = ("AMOUNT", "PERCENT")
+from govie.schema import VALUE_LABELS  # noqa: E402
 
 
 def snap_record(rec: dict) -> tuple:
-    """(the record without text, with its DISTRICT spans snapped; how many moved)."""
+    """(the record without text, with its DISTRICT spans checked; how many changed)."""
     text = rec["text"]
     ents = rec["entities"]
     values = [Span(e["start_offset"], e["end_offset"], e["label"]) for e in ents if e["label"] in VALUE_LABELS]
     names = [Span(e["start_offset"], e["end_offset"], e["label"]) for e in ents if e["label"] not in VALUE_LABELS]
-    snapped = entities.snap_to_divisions(text, names, entities.find_districts(text, rec["meta"].get("region")),
-                                         taken=values)
+    snapped = entities.fit_districts(text, names, rec["meta"].get("region"), taken=values)
     moved = len({(s.start, s.end) for s in names if s.label == "DISTRICT"}
                 - {(s.start, s.end) for s in snapped if s.label == "DISTRICT"})
     spans = sorted(values + snapped)
@@ -59,7 +58,7 @@ def main() -> int:
         moved += n
         total += sum(e["label"] == "DISTRICT" for e in rec["entities"])
     corpus.write_standoff(args.output or args.input, out)
-    print(f"{len(out)} reports, {moved} of {total} DISTRICT spans moved onto a division's bounds")
+    print(f"{len(out)} reports, {moved} of {total} DISTRICT spans changed")
     return 0
 
 
