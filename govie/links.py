@@ -69,7 +69,9 @@ def cues() -> dict:
     c["re_light"] = re.compile(f"(?:{alternation(c['light_verbs'])})+")
     c["re_defining"] = re.compile(f"(?:{alternation(c['defining_verbs'])})")
     c["re_defining_end"] = re.compile(f"(?:{alternation(c['defining_verbs'])})$")
-    c["verb_set"] = set(c["light_verbs"]) | set(c["defining_verbs"])
+    # 累计新增, 重点培育: a verb with only adverbs before it is no indicator
+    c["re_verb_only"] = re.compile(f"(?:{alternation(c['strip_before_value'] + c['verb_adverbs'])})*"
+                                   f"(?:{alternation(c['light_verbs'] + c['defining_verbs'])})")
     c["re_clause_verb"] = re.compile(f"(?:{alternation(c['clause_verbs'])})")
     verbs_before = {k: v for k, v in c["verbs_before_indicator"].items() if not k.startswith("_")}
     c["re_verb_before"] = re.compile(f"(?P<verb>{alternation(list(verbs_before))})了?$")
@@ -303,7 +305,7 @@ def _peel(seg: str):
             qualifier = qualifier or c["qualifier_before"][m.group(0)]
             s = s[:m.start()]
         m = c["re_verb"].search(s)
-        if m:
+        if m and not _ends_in_defining_verb(s, m.start()):  # 新增11个: 增 defines the count, no growth
             verb = m.group("verb")
             if not m.group("to"):
                 if verb in c["growth_verbs"] and kind == "level":
@@ -327,6 +329,21 @@ def _peel(seg: str):
     if s.strip(" 、") in ("和", "及", "与", "以及"):
         s = ""  # 6.5%和8%: the next value of a list
     return kind, qualifier, s, respectively
+
+
+def _ends_in_defining_verb(s: str, verb_start: int) -> bool:
+    """Whether a defining verb that opens its clause ends ``s`` and takes in the change verb found
+    at ``verb_start``: 今年新增11个园区 counts new parks (level); 贷款余额新增120亿元 is growth."""
+    c = cues()
+    m = c["re_defining_end"].search(s)
+    if m is None or m.start() > verb_start:
+        return False
+    head = s[:m.start()]
+    cuts = list(c["re_cut"].finditer(head))
+    head = head[cuts[-1].end():] if cuts else head
+    while (strip := c["re_strip"].search(head)) is not None and strip.group(0):
+        head = head[:strip.start()]
+    return not head.strip(" 、")
 
 
 def _qualifier_after(text: str, v: Span) -> Optional[str]:
@@ -393,7 +410,7 @@ def _indicator_before(text: str, start: int, end: int, names: Sequence[Span], co
     phrase = seg[cut:]
     while phrase and phrase[0] in " 、的":
         phrase, cut = phrase[1:], cut + 1
-    if not phrase or phrase in c["verb_set"] or c["re_defining"].fullmatch(phrase):
+    if not phrase or c["re_verb_only"].fullmatch(phrase):
         if not is_count(text, value):
             verb = next((w for w in c["money_verbs"] if seg.endswith(w)), None)
             if verb:

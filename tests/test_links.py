@@ -180,3 +180,17 @@ def test_link_words_between_indicator_and_value_stay_outside(sentence, indicator
 def test_link_respectively_over_a_dunhao_list_of_whole_indicators_splits_spans():
     got = records("民间投资、工业投资分别增长7%、13%。")
     assert [(r[0], r[1]) for r in got] == [("民间投资", "7%"), ("工业投资", "13%")]
+
+
+@pytest.mark.parametrize("text, expected", [
+    # 新增 opening the clause defines what is counted (level, and the name restores it) ...
+    ("今年新增8家省市龙头企业、11个市级园区。",
+     [("新增省市龙头企业", "8家", "level"), ("新增市级园区", "11个", "level")]),
+    ("全年累计新增5家规上企业。", [("新增规上企业", "5家", "level")]),
+    # ... after an indicator it is the increase of that indicator
+    ("年末贷款余额新增120亿元。", [("贷款余额", "120亿元", "growth")]),
+    # an adverb before a defining verb is no indicator
+    ("重点培育10个现代农业示范点。", [("培育现代农业示范点", "10个", "level")]),
+])
+def test_link_defining_verb_before_a_count(text, expected):
+    assert [(r[5], r[1], r[2]) for r in records(text)] == expected
