@@ -305,7 +305,7 @@ def _peel(seg: str):
             qualifier = qualifier or c["qualifier_before"][m.group(0)]
             s = s[:m.start()]
         m = c["re_verb"].search(s)
-        if m and not _ends_in_defining_verb(s, m.start()):  # 新增11个: 增 defines the count, no growth
+        if m and not _defining_verb_opens_clause(s, m.start()):  # 今年新增11个: new things counted, no growth
             verb = m.group("verb")
             if not m.group("to"):
                 if verb in c["growth_verbs"] and kind == "level":
@@ -331,7 +331,7 @@ def _peel(seg: str):
     return kind, qualifier, s, respectively
 
 
-def _ends_in_defining_verb(s: str, verb_start: int) -> bool:
+def _defining_verb_opens_clause(s: str, verb_start: int) -> bool:
     """Whether a defining verb that opens its clause ends ``s`` and takes in the change verb found
     at ``verb_start``: 今年新增11个园区 counts new parks (level); 贷款余额新增120亿元 is growth."""
     c = cues()
@@ -341,7 +341,7 @@ def _ends_in_defining_verb(s: str, verb_start: int) -> bool:
     head = s[:m.start()]
     cuts = list(c["re_cut"].finditer(head))
     head = head[cuts[-1].end():] if cuts else head
-    while (strip := c["re_strip"].search(head)) is not None and strip.group(0):
+    while strip := c["re_strip"].search(head):  # 累计新增
         head = head[:strip.start()]
     return not head.strip(" 、")
 
