@@ -453,6 +453,16 @@ def _coordinated(text: str, start: int, end: int, respectively: bool) -> _Group:
     for key, expansion in c["expansions"].items():
         if respectively and phrase.startswith(key) and "、" not in phrase:
             return _Group([whole], [e + phrase[len(key):] for e in expansion], True)
+    names = _parallel_names(phrase) if respectively else None
+    if names:
+        first = phrase.split("、" if "、" in phrase else "和")[0]
+        if names[0] != first:  # 新能源汽车、智能手机零售额: the head is written once, the span is the whole
+            return _Group([whole], names, True)
+        spans, pos = [], start  # 客运量和旅客周转量: each item its own span
+        for item in phrase.split("、" if "、" in phrase else "和"):
+            spans.append(Span(pos, pos + len(item), "INDICATOR"))
+            pos += len(item) + 1
+        return _Group(spans, names, True)
     if len(items) > 1 and "、" in phrase and all(len(x) >= 2 for x in items):
         spans, pos = [], start
         for part in parts:
@@ -462,6 +472,59 @@ def _coordinated(text: str, start: int, end: int, respectively: bool) -> _Group:
         if all(p in ("、",) for p in parts[1::2]):
             return _Group(spans, [text[s.start:s.end] for s in spans], respectively)
     return _Group([whole], [phrase], respectively)
+
+
+def _parallel_names(phrase: str) -> Optional[List[str]]:
+    """The names of a coordinated phrase that a 分别 or 均 list hands out one by one, with what
+    the items share restored: 新能源汽车、智能手机零售额 -> 新能源汽车零售额, 智能手机零售额;
+    农业总产值和增加值 -> 农业总产值, 农业增加值; 个体户和私营企业 -> 个体户, 私营企业.
+    Items split at 、, or at 和 when there is no 、 (生物医药和大健康产业 is one item of a 、 list).
+    None when the phrase is no such list, or a 、 list of items that share nothing."""
+    items = phrase.split("、" if "、" in phrase else "和")
+    if len(items) < 2 or any(len(x) < 2 for x in items):
+        return None
+    first, last = items[0], items[-1]
+    head = _shared_head(first, last)
+    if head:
+        return [x + head for x in items[:-1]] + [last]
+    prefix = _shared_prefix(first, last)
+    if not prefix and "、" in phrase:
+        return None  # 民间投资、工业投资: whole names, each its own span (see _coordinated)
+    return [first] + [prefix + x for x in items[1:]]
+
+
+def _shared_head(first: str, last: str) -> str:
+    """What follows, in the last item, the word that ends the first one (先进制造业、高技术制造业
+    增加值 -> 增加值), else the measure word the last item ends in when the first item names
+    no measure of its own (新能源汽车、智能手机零售额 -> 零售额, but not 快递服务业务量和业务收入);
+    '' for neither."""
+    for k in (3, 2, 1):
+        p = last.find(first[-k:]) if len(first) > k else -1
+        if p >= 0:
+            return last[p + k:]
+    head = _longest_head(last)
+    if head and len(last) > len(head) and first[-1] not in _MEASURE_ENDS:
+        return head
+    return ""
+
+
+def _shared_prefix(first: str, last: str) -> str:
+    """The modifier of the first item that a later one leaves out: 快递服务业务量和业务收入 ->
+    快递服务; 农业总产值和增加值 -> 农业 (the later item a bare measure word); else ''."""
+    q = first.find(last[:2])
+    if q > 0:
+        return first[:q]
+    own = _longest_head(first)
+    if own and len(first) > len(own) and last in cues()["coordinated_heads"]:
+        return first[:-len(own)]
+    return ""
+
+
+_MEASURE_ENDS = set("量率额值数入出润资积次度")
+
+
+def _longest_head(name: str) -> str:
+    return max((h for h in cues()["coordinated_heads"] if name.endswith(h)), key=len, default="")
 
 
 def _indicator_after(text: str, v: Span, sent: Sentence, verb: str) -> Optional[_Group]:

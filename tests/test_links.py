@@ -161,10 +161,38 @@ def test_link_respectively_over_two_whole_indicators_joined_by_he():
     assert [(r[1], r[5]) for r in got] == [("8%", "城镇居民人均可支配收入"), ("10%", "农民人均纯收入")]
 
 
-def test_link_he_between_parts_the_table_does_not_know_is_not_split():
-    # 业务收入 alone names nothing the indicator table knows: the phrase stays whole
+def test_link_respectively_restores_the_modifier_a_later_item_leaves_out():
+    # 业务收入 is the 业务收入 of 快递服务: the later item takes the first one's modifier
     got = records("快递服务业务量和业务收入分别增长44.7%和30%。")
-    assert [(r[1], r[5]) for r in got] == [("44.7%", "快递服务业务量和业务收入"), ("30%", "快递服务业务量和业务收入")]
+    assert [(r[1], r[5]) for r in got] == [("44.7%", "快递服务业务量"), ("30%", "快递服务业务收入")]
+
+
+@pytest.mark.parametrize("sentence,names", [
+    # the head the items share is written once, after the last item
+    ("新能源汽车、智能手机零售额分别增长36.9%、58%。", ["新能源汽车零售额", "智能手机零售额"]),
+    ("旅游文化产业、生物医药和大健康产业增加值分别增长10%、11%。",
+     ["旅游文化产业增加值", "生物医药和大健康产业增加值"]),
+    ("科技型中小企业和高新技术企业数量分别增长25%、15%。", ["科技型中小企业数量", "高新技术企业数量"]),
+    # a bare measure word after a full name takes the name's modifier
+    ("农业总产值和增加值分别增长4.6%和4.1%。", ["农业总产值", "农业增加值"]),
+    # two names that share nothing stay two names
+    ("个体户和私营企业分别达到80.2万户和3.4万户。", ["个体户", "私营企业"]),
+    # 均: one value for every item
+    ("人大代表建议和政协委员提案办结率均达100%。", ["人大代表建议办结率", "政协委员提案办结率"]),
+])
+def test_link_respectively_over_a_coordinated_phrase_names_each_item(sentence, names):
+    assert [r[5] for r in records(sentence)] == names
+
+
+def test_link_respectively_items_sharing_no_head_are_their_own_spans():
+    got = records("客运量和旅客周转量分别增长10.5%和6.0%。")
+    assert [(r[0], r[1]) for r in got] == [("客运量", "10.5%"), ("旅客周转量", "6.0%")]
+
+
+def test_link_each_item_that_names_its_own_measure_takes_no_head_from_the_next():
+    # 人次 is a measure already: 收入 is not appended to it
+    got = records("接待入黔游客人次、旅游总收入均增长30%以上。")
+    assert [(r[0], r[5]) for r in got] == [("接待入黔游客人次", "接待入黔游客人次"), ("旅游总收入", "旅游总收入")]
 
 
 @pytest.mark.parametrize("sentence,indicator,kind", [
