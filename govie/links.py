@@ -547,7 +547,8 @@ def _indicator_after(text: str, v: Span, sent: Sentence, verb: str) -> Optional[
 
 def _shared_modifier(text: str, span: Span, name: str, prev: Optional[_Group], seg: str) -> str:
     """新增高新技术企业20家、专精特新企业10家: the later item inherits the defining verb;
-    a 其中 subset inherits its parent's (新签约项目38个,其中…重大项目5个)."""
+    a 其中 subset inherits its parent's (新签约项目38个,其中…重大项目5个), and a subset named by
+    its level alone the whole parent name (其中省级22个)."""
     if prev is None or name != text[span.start:span.end]:
         return name
     c = cues()
@@ -559,9 +560,16 @@ def _shared_modifier(text: str, span: Span, name: str, prev: Optional[_Group], s
         return name
     parent = prev.names[0] if prev.names else ""
     m = c["re_defining"].match(parent)
+    if "其中" in seg and _LEVEL_ONLY.fullmatch(name) and len(parent) > len(name) and prev.spans[0] != span:
+        # 新发展农民专合组织341个,其中省级22个 -> 新发展省级农民专合组织: a level alone names a subset
+        verb = m.group(0) if m else ""
+        return verb + name + parent[len(verb):]
     if m and prev.spans and prev.spans[0] != span:
         return m.group(0) + name
     return name
+
+
+_LEVEL_ONLY = re.compile(r"(?:国家|省|市|县|区|部|省本|市本|区本|县本)级")
 
 
 def snap_indicators(text: str, linked: Linked, model_spans: Sequence[Span]) -> Linked:

@@ -222,3 +222,18 @@ def test_link_respectively_over_a_dunhao_list_of_whole_indicators_splits_spans()
 ])
 def test_link_defining_verb_before_a_count(text, expected):
     assert [(r[5], r[1], r[2]) for r in records(text)] == expected
+
+
+def test_link_qizhong_subset_named_by_its_level_takes_the_parent_name():
+    got = records("新发展农民专合组织341个，其中省级22个。")
+    assert [r[5] for r in got] == ["新发展农民专合组织", "新发展省级农民专合组织"]
+
+
+def test_link_qizhong_subset_with_its_own_name_keeps_it():
+    got = records("进出口总额增长5%，其中出口增长8%。")
+    assert [r[5] for r in got] == ["进出口总额", "出口"]
+
+
+def test_link_a_time_span_ending_in_yilai_is_no_part_of_the_indicator():
+    got = records("2015年以来政府债务余额下降23％，其中省本级下降42％。")
+    assert [r[5] for r in got] == ["政府债务余额", "省本级政府债务余额"]
