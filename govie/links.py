@@ -455,11 +455,11 @@ def _coordinated(text: str, start: int, end: int, respectively: bool) -> _Group:
             return _Group([whole], [e + phrase[len(key):] for e in expansion], True)
     names = _parallel_names(phrase) if respectively else None
     if names:
-        first = phrase.split("、" if "、" in phrase else "和")[0]
-        if names[0] != first:  # 新能源汽车、智能手机零售额: the head is written once, the span is the whole
+        listed = phrase.split("、" if "、" in phrase else "和")
+        if names[0] != listed[0]:  # 新能源汽车、智能手机零售额: the head is written once, the span is the whole
             return _Group([whole], names, True)
         spans, pos = [], start  # 客运量和旅客周转量: each item its own span
-        for item in phrase.split("、" if "、" in phrase else "和"):
+        for item in listed:
             spans.append(Span(pos, pos + len(item), "INDICATOR"))
             pos += len(item) + 1
         return _Group(spans, names, True)
@@ -560,7 +560,7 @@ def _shared_modifier(text: str, span: Span, name: str, prev: Optional[_Group], s
         return name
     parent = prev.names[0] if prev.names else ""
     m = c["re_defining"].match(parent)
-    if "其中" in seg and _LEVEL_ONLY.fullmatch(name) and len(parent) > len(name) and prev.spans[0] != span:
+    if "其中" in seg and _LEVEL_ONLY.fullmatch(name) and len(parent) > len(name) and prev.spans[:1] != [span]:
         # 新发展农民专合组织341个,其中省级22个 -> 新发展省级农民专合组织: a level alone names a subset
         verb = m.group(0) if m else ""
         return verb + name + parent[len(verb):]
