@@ -68,6 +68,9 @@ def cues() -> dict:
                             f"|(?:19|20)\\d{{2}}年度?|\\d{{1,2}}月份?|[,;:。!?、])")
     c["re_light"] = re.compile(f"(?:{alternation(c['light_verbs'])})+")
     c["re_defining"] = re.compile(f"(?:{alternation(c['defining_verbs'])})")
+    # 新建改造农村公路50公里、电网122公里: the later item inherits 新建改造, not 新建 alone
+    c["re_defining_lead"] = re.compile(f"(?:{alternation(c['defining_verbs'])})"
+                                       f"(?:{alternation(c['defining_verb_tails'])})?")
     c["re_defining_end"] = re.compile(f"(?:{alternation(c['defining_verbs'])})$")
     # 累计新增, 重点培育: a verb with only adverbs before it is no indicator
     c["re_verb_only"] = re.compile(f"(?:{alternation(c['strip_before_value'] + c['verb_adverbs'])})*"
@@ -559,7 +562,7 @@ def _shared_modifier(text: str, span: Span, name: str, prev: Optional[_Group], s
     if not inherits:
         return name
     parent = prev.names[0] if prev.names else ""
-    m = c["re_defining"].match(parent)
+    m = c["re_defining_lead"].match(parent)
     if "其中" in seg and _LEVEL_ONLY.fullmatch(name) and len(parent) > len(name) and prev.spans[:1] != [span]:
         # 新发展农民专合组织341个,其中省级22个 -> 新发展省级农民专合组织: a level alone names a subset
         verb = m.group(0) if m else ""

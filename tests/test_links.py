@@ -224,6 +224,14 @@ def test_link_defining_verb_before_a_count(text, expected):
     assert [(r[5], r[1], r[2]) for r in records(text)] == expected
 
 
+@pytest.mark.parametrize("text, expected", [
+    ("新建改造农村公路50公里、电网122公里。", ["新建改造农村公路", "新建改造电网"]),
+    ("新增高新技术企业20家、专精特新企业10家。", ["新增高新技术企业", "新增专精特新企业"]),
+])
+def test_link_list_items_inherit_the_whole_defining_verb(text, expected):
+    assert [r[5] for r in records(text)] == expected
+
+
 def test_link_qizhong_subset_named_by_its_level_takes_the_parent_name():
     got = records("新发展农民专合组织341个，其中省级22个。")
     assert [r[5] for r in got] == ["新发展农民专合组织", "新发展省级农民专合组织"]
