@@ -76,6 +76,42 @@ def test_char_tokenizer_keeps_text_and_gives_bigram_norms():
     assert len(CharTokenizer(nlp.vocab)("")) == 0
 
 
+def test_dilated_window_gathers_neighbours_d_apart_and_backprops_its_adjoint():
+    import numpy as np
+    from govie.components import dilated_window
+
+    layer = dilated_window(2)
+    X = np.arange(12, dtype="f").reshape(6, 2)
+    Y, backprop = layer(X, is_train=True)
+    assert Y[0].tolist() == [0, 0, 0, 1, 4, 5]  # nothing 2 rows before row 0
+    assert Y[3].tolist() == [2, 3, 6, 7, 10, 11]
+    assert Y[5].tolist() == [6, 7, 10, 11, 0, 0]
+    rng = np.random.default_rng(0)
+    dY = rng.random(Y.shape, dtype="f")
+    Z = rng.random(X.shape, dtype="f")
+    # a linear map's gradient is its adjoint: <f(Z), dY> == <Z, f'(dY)>
+    assert np.isclose((layer.predict(Z) * dY).sum(), (Z * backprop(dY)).sum(), rtol=1e-5)
+    short = np.ones((1, 2), dtype="f")  # shorter than the dilation: only itself
+    assert layer.predict(short).tolist() == [[0, 0, 1, 1, 0, 0]]
+
+
+def test_dilated_encoder_keeps_docs_apart():
+    import numpy as np
+    from govie.components import create_dilated_encoder
+
+    rng = np.random.default_rng(1)
+    a, b = rng.random((20, 8), dtype="f"), rng.random((5, 8), dtype="f")
+    encoder = create_dilated_encoder(8, [1, 2, 4, 8], 2)
+    encoder.initialize(X=[a, b])
+    first = encoder.predict([a, b])
+    assert [y.shape for y in first] == [(20, 8), (5, 8)]
+    changed = encoder.predict([a, b + 1])
+    assert np.allclose(first[0], changed[0])  # b's characters never reach a's
+    assert not np.allclose(first[1], changed[1])
+    with pytest.raises(ValueError, match="dilations"):
+        create_dilated_encoder(8, [1, 0], 2)
+
+
 def test_region_reaches_the_gazetteer_features_in_training(tmp_path):
     """A county's short name (雨山) is a gazetteer feature only in its own region's reports."""
     from govie.components import GazetteerFeatures, create_corpus_reader, set_region
@@ -164,6 +200,21 @@ def test_default_model_is_the_shipped_trained_model():
         pytest.skip("no shipped model in models/")
     assert govie.load().name == pipeline.DEFAULT_MODEL
     assert govie.load().nlp is not None and govie.load().linker is not None
+
+
+def test_fast_model_runs_the_dilated_encoder():
+    import govie
+    from govie import pipeline
+
+    if not (pipeline._models_dirs()[-1] / "govie-zh-fast" / "meta.json").is_file():
+        pytest.skip("no govie-zh-fast in models/")
+    fast = govie.load("govie-zh-fast")
+    encoder = fast.nlp.get_pipe("tok2vec").model.get_ref("encode")
+    assert fast.nlp.config["components"]["tok2vec"]["model"]["encode"]["@architectures"] == \
+        "govie.DilatedWindowEncoder.v1"
+    assert "dilated_window" in {layer.name for layer in encoder.walk()}
+    res = fast.extract("今年主要预期目标是:全区地区生产总值增长6%左右。")
+    assert [(t.indicator_id, t.number, t.qualifier) for t in res.targets] == [("gdp", 6.0, "approx")]
 
 
 def test_missing_default_model_falls_back_to_rules_with_a_warning(monkeypatch):
