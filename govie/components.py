@@ -11,7 +11,7 @@ after ``import govie.components``:
   names and indicators around them.
 - ``govie.DilatedWindowEncoder.v1`` (architecture): a CNN encoder whose layers look at the
   characters ``d`` to either side for a growing ``d`` (1, 2, 4, 8: each character sees 15 on
-  either side), so it reaches about as far as spaCy's window encoder at about a third of the
+  either side), so it reaches about as far as spaCy's window encoder at about a quarter of the
   arithmetic (Strubell et al. 2017, iterated dilated convolutions for fast NER).
 - ``govie_gazetteer`` (component): the gazetteer and name patterns of the rules pipeline
   (divisions, enterprise list, project patterns) as features: each token inside a rule
