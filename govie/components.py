@@ -154,18 +154,19 @@ def create_dilated_encoder(width: int, dilations: List[int], maxout_pieces: int)
     ``spacy.MaxoutWindowEncoder.v2`` with ``window_size = 1``; docs are padded apart by the
     whole reach, ``sum(dilations)``, so no character sees another doc.
     """
-    if not dilations or any(int(d) < 1 for d in dilations):
+    steps = [int(d) for d in dilations]
+    if not steps or min(steps) < 1:
         raise ValueError(f"dilations must be positive integers, got {dilations!r}")
     layers = [
         residual(chain(
-            dilated_window(int(d)),
+            dilated_window(d),
             Maxout(nO=width, nI=width * 3, nP=maxout_pieces, dropout=0.0, normalize=True),
         ))
-        for d in dilations
+        for d in steps
     ]
-    model = chain(*layers) if len(layers) > 1 else layers[0]
+    model = chain(*layers) if len(layers) > 1 else layers[0]  # thinc's chain needs two
     model.set_dim("nO", width)
-    return with_array(model, pad=sum(int(d) for d in dilations))
+    return with_array(model, pad=sum(steps))
 
 
 @registry.layers("govie.dilated_window.v1")

@@ -225,23 +225,15 @@ def test_link_defining_verb_before_a_count(text, expected):
 
 
 @pytest.mark.parametrize("text, expected", [
+    # a list's later items inherit the whole defining verb
     ("新建改造农村公路50公里、电网122公里。", ["新建改造农村公路", "新建改造电网"]),
     ("新增高新技术企业20家、专精特新企业10家。", ["新增高新技术企业", "新增专精特新企业"]),
+    # a 其中 subset named by its level alone takes the parent name
+    ("新发展农民专合组织341个，其中省级22个。", ["新发展农民专合组织", "新发展省级农民专合组织"]),
+    # a 其中 subset with its own name keeps it
+    ("进出口总额增长5%，其中出口增长8%。", ["进出口总额", "出口"]),
+    # a time span ending in 以来 is no part of the indicator
+    ("2015年以来政府债务余额下降23％，其中省本级下降42％。", ["政府债务余额", "省本级政府债务余额"]),
 ])
-def test_link_list_items_inherit_the_whole_defining_verb(text, expected):
+def test_link_names_inherited_from_a_list_or_a_qizhong_parent(text, expected):
     assert [r[5] for r in records(text)] == expected
-
-
-def test_link_qizhong_subset_named_by_its_level_takes_the_parent_name():
-    got = records("新发展农民专合组织341个，其中省级22个。")
-    assert [r[5] for r in got] == ["新发展农民专合组织", "新发展省级农民专合组织"]
-
-
-def test_link_qizhong_subset_with_its_own_name_keeps_it():
-    got = records("进出口总额增长5%，其中出口增长8%。")
-    assert [r[5] for r in got] == ["进出口总额", "出口"]
-
-
-def test_link_a_time_span_ending_in_yilai_is_no_part_of_the_indicator():
-    got = records("2015年以来政府债务余额下降23％，其中省本级下降42％。")
-    assert [r[5] for r in got] == ["政府债务余额", "省本级政府债务余额"]
