@@ -391,17 +391,35 @@ def _patterns() -> dict:
 
 
 def _trim_left(text: str, start: int, end: int) -> int:
-    """Move a name's start right past stop characters and verbs inside the candidate."""
+    """Move a name's start right past stop characters and verbs inside the candidate; a verb
+    is cut only where no word runs across the cut (新建|设施农业, not 新建设|施农业)."""
     seg = text[start:end]
     cut = 0
     for i in range(len(seg) - 1, -1, -1):
         if seg[i] in "的和与及或等、,;:。“”《》()":
             cut = i + 1
             break
-        if _patterns()["verbs"].search(seg[: i + 1]) and i + 1 < len(seg):
+        if (i + 1 < len(seg) and _patterns()["verbs"].search(seg[: i + 1])
+                and not _word_across(seg, i + 1)):
             cut = i + 1
             break
     return start + cut
+
+
+def _word_across(seg: str, cut: int) -> bool:
+    """True when ``cut`` falls inside a word of ``seg`` read by forward maximum matching over the
+    common words, function words and name verbs (新建|设施|农业: a cut after 新建设 is inside)."""
+    words, i = _words(), 0
+    while i < cut:
+        i += next((n for n in (4, 3, 2) if seg[i:i + n] in words), 1)
+    return i != cut
+
+
+@lru_cache(maxsize=1)
+def _words() -> frozenset:
+    function, common = _lexicon()
+    verbs = json.loads((DATA_DIR / "name_patterns.json").read_text(encoding="utf-8"))["name_verbs"]
+    return function | common | frozenset(verbs)
 
 
 @lru_cache(maxsize=1)
@@ -420,7 +438,7 @@ def trim_function_words(name: str) -> str:
     while changed and len(name) > 2:
         changed = False
         for n in (4, 3, 2, 1):
-            if len(name) - n >= 2 and name[:n] in function:
+            if len(name) - n >= 2 and name[:n] in function and not _word_across(name, n):
                 name, changed = name[n:], True
                 break
     return name

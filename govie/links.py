@@ -72,6 +72,10 @@ def cues() -> dict:
     c["re_defining_lead"] = re.compile(f"(?:{alternation(c['defining_verbs'])})"
                                        f"(?:{alternation(c['defining_verb_tails'])})?")
     c["re_defining_end"] = re.compile(f"(?:{alternation(c['defining_verbs'])})$")
+    stage_verbs = c["defining_verbs"] + c["status_verbs"]
+    c["stage_verbs"] = set(stage_verbs)
+    c["re_stage_lead"] = re.compile(f"(?:{alternation(stage_verbs)})")
+    c["re_stage_end"] = re.compile(f"(?:{alternation(stage_verbs)})$")
     # 累计新增, 重点培育: a verb with only adverbs before it is no indicator
     c["re_verb_only"] = re.compile(f"(?:{alternation(c['strip_before_value'] + c['verb_adverbs'])})*"
                                    f"(?:{alternation(c['light_verbs'] + c['defining_verbs'])})")
@@ -150,6 +154,7 @@ def _link_sentence(text, sent, values, status, names, out: Linked) -> None:
         resolved = []
         for span, name in pairs:
             name = _shared_modifier(text, span, name, state.prev_group, seg)
+            name = _value_added(text, v, kind, name)
             resolved.append(name)
             out.relations.append(Relation(v, span, kind, status, qualifier, name))
         if len(pairs) == len(group.spans) and not state.queue:
@@ -557,6 +562,20 @@ def _shared_modifier(text: str, span: Span, name: str, prev: Optional[_Group], s
     c = cues()
     if c["re_defining"].match(name):
         return name
+    if name in c["stage_verbs"] and prev.names and prev.spans[0] != span:
+        # 开工建设保障性住房1210套,竣工5477套 -> 竣工保障性住房; 重点项目复工115个,开工45个 -> 重点项目开工
+        parent = prev.names[0]
+        lead, end = c["re_stage_lead"].match(parent), c["re_stage_end"].search(parent)
+        if lead and lead.end() < len(parent):
+            return name + parent[lead.end():]
+        if end and end.start() > 0:
+            return parent[:end.start()] + name
+        return name if parent in c["stage_verbs"] else name + parent
+    if name in c["relative_heads"] and prev.names and prev.spans[0] != span:
+        # 新增境内上市公司14家,总数175家 -> 境内上市公司总数: the total of what was just counted
+        parent = prev.names[0]
+        m = c["re_defining_lead"].match(parent)
+        return (parent[m.end():] if m and m.end() < len(parent) else parent) + name
     same_head = prev.names and prev.names[0][-2:] == name[-2:]  # …企业12家,科技型中小企业120家
     inherits = seg.lstrip(" ").startswith("、") or "其中" in seg or not seg.strip() or same_head
     if not inherits:
@@ -569,6 +588,18 @@ def _shared_modifier(text: str, span: Span, name: str, prev: Optional[_Group], s
         return verb + name + parent[len(verb):]
     if m and prev.spans and prev.spans[0] != span:
         return m.group(0) + name
+    return name
+
+
+def _value_added(text: str, v: Span, kind: str, name: str) -> str:
+    """A sector named alone with a growth rate or a sum of money states its value added:
+    第一产业完成11.2亿元 -> 第一产业增加值; 能源工业增长8% -> 能源工业增加值."""
+    c = cues()
+    sector = name in c["value_added_sectors"] or (
+        2 < len(name) <= 8 and name.endswith(tuple(c["value_added_sector_ends"])))
+    value = text[v.start:v.end]
+    if sector and ((kind == "growth" and value.endswith("%")) or (kind == "level" and value.endswith("元"))):
+        return name + "增加值"
     return name
 
 

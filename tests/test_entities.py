@@ -65,6 +65,14 @@ def test_entities_trim_function_words():
     assert trim_function_words("积极引导华茂") == "华茂"
 
 
+def test_entities_name_is_not_cut_inside_a_word():
+    # 新建|设施农业基地: the verb 建设 read across 新建 and 设施 is no place to cut
+    assert ("施农业基地", "PROJECT") not in names("今年新建设施农业基地20个")
+    assert ("设施蔬菜大棚项目", "PROJECT") in names("新建设施蔬菜大棚项目")
+    # a verb that is a word of its own is still cut off: 加快建设|智慧城市示范工程
+    assert ("智慧城市示范工程", "PROJECT") in names("加快建设智慧城市示范工程")
+
+
 def test_entities_place_that_begins_another_name_is_not_a_district():
     # the guide tags no DISTRICT inside the name of a college, an event or a project
     assert not [n for n in names("陕西师范大学扩大招生") if n[1] == "DISTRICT"]

@@ -237,3 +237,24 @@ def test_link_defining_verb_before_a_count(text, expected):
 ])
 def test_link_names_inherited_from_a_list_or_a_qizhong_parent(text, expected):
     assert [r[5] for r in records(text)] == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    # a bare total or share names what was just counted
+    ("新增境内上市公司14家，总数175家。", ["新增境内上市公司", "境内上市公司总数"]),
+    ("普惠性幼儿园增加至114所，占比74.5%。", ["普惠性幼儿园", "普惠性幼儿园占比"]),
+    # a sector alone with a sum of money or a growth rate is its value added ...
+    ("第一产业完成11.2亿元，增长5.8%。", ["第一产业增加值", "第一产业增加值"]),
+    ("能源工业增长8%。", ["能源工业增加值"]),
+    # ... but not with a change in percentage points
+    ("第三产业提高2个百分点。", ["第三产业"]),
+    # a verb separated from the value by examples is not restored (as the dev gold has it)
+    ("签约落地高端流体智造、铭新恒业等25个项目。", ["项目"]),
+    # a stage verb named alone takes the thing counted before it, on the side it stood
+    ("开工建设保障性住房1210套，竣工5477套，续建6342套。", ["保障性住房", "竣工保障性住房", "续建保障性住房"]),
+    ("全年重点项目复工115个，开工45个。", ["重点项目复工", "重点项目开工"]),
+    # 事故起数、死亡人数: the later measure takes the first item's subject
+    ("全市生产安全事故起数和死亡人数分别下降35.2%和21.7%。", ["生产安全事故起数", "生产安全事故死亡人数"]),
+])
+def test_link_names_restored_from_context(text, expected):
+    assert [r[5] for r in records(text)] == expected
