@@ -57,6 +57,15 @@ def pick(corpus: Path, n: int, seed: int) -> list:
 
 
 def peak_rss_mb() -> float:
+    """Peak resident memory of this process. On Linux, VmHWM of /proc/self/status: ru_maxrss
+    also keeps the peak of the process that spawned this one (benchmarks/report.py, which holds
+    the models it has scored), so it overstates a fresh process's memory."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     # ru_maxrss is in kilobytes on Linux and bytes on macOS.
     return rss / (1024 * 1024) if sys.platform == "darwin" else rss / 1024
