@@ -115,6 +115,11 @@ def main(argv=None) -> int:
     from govie.evaluate import evaluate
     models = args.models or ["rules"] + sorted(
         p.name for p in (REPO / "models").iterdir() if (p / "meta.json").is_file())
+    targets = [REPO / "README.md"] + [REPO / "models" / m / "README.md" for m in models
+                                      if (REPO / "models" / m / "README.md").is_file()]
+    for path in targets:  # fail before the hour of measuring, not after it
+        if BEGIN not in path.read_text(encoding="utf-8"):
+            sys.exit(f"report.py: {path} has no '{BEGIN}' marker")
     speed_n = {**{m: args.speed_n for m in models}, **{k: int(v) for k, v in _pairs(ap, args.speed_n_for).items()}}
     val_from = _pairs(ap, args.validation_json)
     gold_dir = REPO / "training" / "annotations" / "gold"
