@@ -556,7 +556,8 @@ def _indicator_after(text: str, v: Span, sent: Sentence, verb: str) -> Optional[
 def _shared_modifier(text: str, span: Span, name: str, prev: Optional[_Group], seg: str) -> str:
     """新增高新技术企业20家、专精特新企业10家: the later item inherits the defining verb;
     a 其中 subset inherits its parent's (新签约项目38个,其中…重大项目5个), and a subset named by
-    its level alone the whole parent name (其中省级22个)."""
+    its level alone the whole parent name (其中省级22个); a stage verb named alone (竣工5477套) and a
+    bare total or share (总数175家, 占比74.5%) take the thing counted before them."""
     if prev is None or name != text[span.start:span.end]:
         return name
     c = cues()
