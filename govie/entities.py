@@ -376,6 +376,7 @@ def _patterns() -> dict:
         "stop": set(d["stop_first_chars"]),
         "verbs": re.compile(f"(?:{alternation(d['name_verbs'])})$"),
         "verbs_any": re.compile(alternation(d["name_verbs"])),
+        "verb_words": frozenset(d["name_verbs"]),
         "enterprise": re.compile(
             rf"(?P<name>{_NAME_CHAR}{{2,8}}?)(?P<suffix>{alternation(d['enterprise_suffixes'])})"
             rf"(?![\u4e00-\u9fff]?(?:{alternation(d['enterprise_not_followed_by'])}))"),
@@ -418,8 +419,7 @@ def _word_across(seg: str, cut: int) -> bool:
 @lru_cache(maxsize=1)
 def _words() -> frozenset:
     function, common = _lexicon()
-    verbs = json.loads((DATA_DIR / "name_patterns.json").read_text(encoding="utf-8"))["name_verbs"]
-    return function | common | frozenset(verbs)
+    return function | common | _patterns()["verb_words"]
 
 
 @lru_cache(maxsize=1)

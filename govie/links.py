@@ -563,20 +563,8 @@ def _shared_modifier(text: str, span: Span, name: str, prev: Optional[_Group], s
     c = cues()
     if c["re_defining"].match(name):
         return name
-    if name in c["stage_verbs"] and prev.names and prev.spans[0] != span:
-        # 开工建设保障性住房1210套,竣工5477套 -> 竣工保障性住房; 重点项目复工115个,开工45个 -> 重点项目开工
-        parent = prev.names[0]
-        lead, end = c["re_stage_lead"].match(parent), c["re_stage_end"].search(parent)
-        if lead and lead.end() < len(parent):
-            return name + parent[lead.end():]
-        if end and end.start() > 0:
-            return parent[:end.start()] + name
-        return name if parent in c["stage_verbs"] else name + parent
-    if name in c["relative_heads"] and prev.names and prev.spans[0] != span:
-        # 新增境内上市公司14家,总数175家 -> 境内上市公司总数: the total of what was just counted
-        parent = prev.names[0]
-        m = c["re_defining_lead"].match(parent)
-        return (parent[m.end():] if m and m.end() < len(parent) else parent) + name
+    if prev.names and prev.spans[0] != span and (name in c["stage_verbs"] or name in c["relative_heads"]):
+        return _bare_word_name(name, prev.names[0])
     same_head = prev.names and prev.names[0][-2:] == name[-2:]  # …企业12家,科技型中小企业120家
     inherits = seg.lstrip(" ").startswith("、") or "其中" in seg or not seg.strip() or same_head
     if not inherits:
@@ -602,6 +590,22 @@ def _value_added(text: str, v: Span, kind: str, name: str) -> str:
     if sector and ((kind == "growth" and value.endswith("%")) or (kind == "level" and value.endswith("元"))):
         return name + "增加值"
     return name
+
+
+def _bare_word_name(name: str, parent: str) -> str:
+    """A stage verb or a total named alone, with the name of the count before it: 开工建设保障性住房
+    1210套,竣工5477套 -> 竣工保障性住房; 重点项目复工115个,开工45个 -> 重点项目开工; 新增境内上市公司
+    14家,总数175家 -> 境内上市公司总数 (a total or share drops the defining verb: it is not new)."""
+    c = cues()
+    if name in c["relative_heads"]:
+        m = c["re_defining_lead"].match(parent)
+        return (parent[m.end():] if m and m.end() < len(parent) else parent) + name
+    lead, end = c["re_stage_lead"].match(parent), c["re_stage_end"].search(parent)
+    if lead and lead.end() < len(parent):
+        return name + parent[lead.end():]
+    if end and end.start() > 0:
+        return parent[:end.start()] + name
+    return name if parent in c["stage_verbs"] else name + parent
 
 
 _LEVEL_ONLY = re.compile(r"(?:国家|省|市|县|区|部|省本|市本|区本|县本)级")
