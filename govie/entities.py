@@ -327,9 +327,48 @@ def fit_districts(text: str, spans: Sequence[Span], region: Optional[str] = None
                   taken: Sequence[Span] = ()) -> List[Span]:
     """Learned spans with every DISTRICT checked against the gazetteer: snapped to the bounds
     of a division it cuts (``snap_to_divisions``), then put in the guide's shape
-    (``reshape_districts``). What the trained pipelines do after their NER."""
+    (``reshape_districts``), then relabelled where the guide says so (``relabel_districts``).
+    What the trained pipelines do after their NER."""
     snapped = snap_to_divisions(text, spans, find_districts(text, region), taken=taken)
-    return reshape_districts(text, snapped, taken=taken)
+    return relabel_districts(text, reshape_districts(text, snapped, taken=taken))
+
+
+def relabel_districts(text: str, spans: Sequence[Span]) -> List[Span]:
+    """Learned DISTRICT spans that the guide labels otherwise: a named region that is no
+    division (华东, 长三角地区; ``regions.txt``) is dropped; an item of a list of companies or
+    of 片区 (支持津海、澳森等优势企业; 佳山、向山、湖西4个重点片区) takes the list's label, as
+    ``find_listed_names`` reads it; a 片区 or 中心区 is a PROJECT and a port no entity
+    (``_label_by_end``). Other spans pass through."""
+    listed = {(s.start, s.end): s.label for s in _name_candidates(text)[0]}
+    out = []
+    for s in spans:
+        if s.label == "DISTRICT":
+            name = text[s.start:s.end]
+            if name in _regions() or (name.endswith("地区") and name[:-2] in _regions()):
+                continue
+            label = listed.get((s.start, s.end)) or _label_by_end(name)
+            if not label:
+                continue
+            s = Span(s.start, s.end, label)
+        out.append(s)
+    return out
+
+
+def _label_by_end(name: str) -> str:
+    """DISTRICT, or what a name ending like a zone of another kind is (宝安中心区, 广清接合片区 ->
+    PROJECT; a port, 唐山港 -> "" for no entity): ``learned_district_ends`` in name_patterns.json."""
+    g = gazetteer()
+    if len(name) < 3 or name in g.full or name in g.short:
+        return "DISTRICT"
+    p = _patterns()
+    if any(w in name for w in p["district_ends_keep"]):
+        return "DISTRICT"
+    return next((label for end, label in p["district_ends"] if name.endswith(end)), "DISTRICT")
+
+
+@lru_cache(maxsize=1)
+def _regions() -> frozenset:
+    return frozenset(read_lines("regions.txt"))
 
 
 _TAIL_END = re.compile(r"[，,。；;：:、！？!?\s（）()“”\"《》—\-－~～·]")
@@ -388,6 +427,9 @@ def _patterns() -> dict:
         "listed_enterprise": re.compile(rf"(?:{alternation(d['listed_enterprise_suffixes'])})$"),
         "name_head": re.compile(alternation(d["district_name_heads"])),
         "tail_stops": set(d["district_tail_stops"]),
+        "district_ends": sorted(((e, lab) for e, lab in d["learned_district_ends"].items() if e != "_doc"),
+                                key=lambda x: -len(x[0])),
+        "district_ends_keep": tuple(d["learned_district_ends_keep"]),
     }
 
 
@@ -491,8 +533,8 @@ def find_projects(text: str) -> List[Span]:
 
 _LIST_ITEM = r"[\u4e00-\u9fffA-Za-z0-9()“”]{2,14}"
 _COUNT = r"(?:\d+|[一二两三四五六七八九十]+)"
-_LIST_KIND = (r"(?P<kind>(?:骨干|重点|龙头|头部|链主|优质|规上|工业|科技型|高新技术)?企业"
-              r"|(?:重点|重大|产业|优质)?项目)")
+_LIST_KIND = (r"(?P<kind>(?:骨干|重点|龙头|头部|链主|优质|优势|规上|工业|科技型|高新技术)?企业"
+              r"|(?:重点|重大|产业|优质)?(?:项目|片区))")
 _NAME_LISTS = (
     # 支持今麦郎、德兰和创等企业; 依托小视科技等龙头企业
     re.compile(rf"(?P<items>{_LIST_ITEM}(?:、{_LIST_ITEM}){{0,8}})等{_COUNT}?(?:家|个|批)?{_LIST_KIND}"),
@@ -502,8 +544,9 @@ _NAME_LISTS = (
 
 
 def find_listed_names(text: str) -> List[Span]:
-    """Names listed before 等…企业 / 等…项目 (支持今麦郎、德兰和创等企业): companies, or projects when
-    the item is named like one. A company standing for its project stays ENTERPRISE."""
+    """Names listed before 等…企业 / 等…项目 / N个…片区 (支持今麦郎、德兰和创等企业; 佳山、向山、湖西4个重点片区):
+    companies, or projects when the item is named like one (a 片区 is a PROJECT, also when it
+    bears a township's name). A company standing for its project stays ENTERPRISE."""
     spans = []
     for m in (m for pattern in _NAME_LISTS for m in pattern.finditer(text)):
         pos = m.start("items")

@@ -1,8 +1,9 @@
 """Names: DISTRICT from the gazetteer, ENTERPRISE and PROJECT from lists and patterns."""
 import pytest
 
-from govie.entities import (find_districts, find_names, is_generic, reshape_districts, resolve_region, snap_to_divisions,
-                            trim_function_words)
+from govie._data import read_lines
+from govie.entities import (find_districts, find_names, gazetteer, is_generic, relabel_districts, reshape_districts,
+                            resolve_region, snap_to_divisions, trim_function_words)
 from govie.quantities import Span
 
 
@@ -140,3 +141,33 @@ def test_reshape_takes_in_a_sub_division_written_after_it():
     assert _reshaped("推进广西广州合作", (2, 4)) == [("广西", "DISTRICT")]
     # other labels pass through untouched
     assert reshape_districts(text, [Span(4, 6, "PROJECT")]) == [Span(4, 6, "PROJECT")]
+
+
+def test_entities_items_of_a_pianqu_list_are_projects():
+    # ANNOTATION.md: 片区 named for development are PROJECT, also when the name is a township's
+    found = names("有序推进牛渚、佳山、向山、湖西4个重点片区建设", region="安徽省马鞍山市雨山区")
+    assert [n for n in found if n[1] != "PROJECT"] == []
+    assert {"牛渚", "佳山", "向山", "湖西"} <= {n[0] for n in found}
+    assert ("向山", "DISTRICT") in names("推动向山地区生态修复", region="安徽省马鞍山市雨山区")
+
+
+def test_relabel_learned_districts_by_the_guide():
+    text = "积极支持津海、澳森等优势企业,深度融入长三角地区,对标华东一流,推进佳山、向山2个片区,建设马鞍山"
+    spans = [Span(text.index(w), text.index(w) + len(w), "DISTRICT") for w in ("津海", "长三角地区", "华东", "向山", "马鞍山")]
+    got = [(text[s.start:s.end], s.label) for s in relabel_districts(text, spans)]
+    assert got == [("津海", "ENTERPRISE"), ("向山", "PROJECT"), ("马鞍山", "DISTRICT")]
+    text2 = "推进宝安中心区、广清接合片区建设,开通唐山港航线,前海蛇口自贸片区和连云港"
+    spans = [Span(text2.index(w), text2.index(w) + len(w), "DISTRICT")
+             for w in ("宝安中心区", "广清接合片区", "唐山港", "前海蛇口自贸片区", "连云港")]
+    got = [(text2[s.start:s.end], s.label) for s in relabel_districts(text2, spans)]
+    assert got == [("宝安中心区", "PROJECT"), ("广清接合片区", "PROJECT"), ("前海蛇口自贸片区", "DISTRICT"),
+                   ("连云港", "DISTRICT")]
+    other = [Span(text.index("华东"), text.index("华东") + 2, "PROJECT")]
+    assert relabel_districts(text, other) == other  # only DISTRICT spans are touched
+
+
+def test_regions_that_are_no_division_are_not_in_the_gazetteer():
+    g = gazetteer()
+    regions = read_lines("regions.txt")
+    assert len(regions) > 20
+    assert [r for r in regions if r in g.full or r in g.short] == []

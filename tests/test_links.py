@@ -156,6 +156,21 @@ def test_link_xiatiao_is_a_decline_verb():
     assert [(r[0], r[2]) for r in records("农业税税率下调3个百分点。")] == [("农业税税率", "decline")]
 
 
+@pytest.mark.parametrize("text, expected", [
+    ("居民消费价格上涨3%左右。", ("居民消费价格", "growth")),
+    ("审批时限压缩21.6%。", ("审批时限", "decline")),
+    ("候诊时间平均缩短50%。", ("候诊时间", "decline")),
+])
+def test_link_change_verbs_after_the_indicator(text, expected):
+    assert [(r[0], r[2]) for r in records(text)] == [expected]
+
+
+def test_link_jianqing_before_a_burden_is_a_decline():
+    text = "减轻农民负担7.48亿元。"
+    linked = links.Linked.of([_rel(text, "农民负担", "7.48亿元")])
+    assert [r.type for r in links.verb_types(text, linked).relations] == ["decline"]
+
+
 def test_link_respectively_over_two_whole_indicators_joined_by_he():
     got = records("城镇居民人均可支配收入和农民人均纯收入分别增长8%和10%。")
     assert [(r[1], r[5]) for r in got] == [("8%", "城镇居民人均可支配收入"), ("10%", "农民人均纯收入")]
