@@ -344,9 +344,8 @@ def relabel_districts(text: str, spans: Sequence[Span]) -> List[Span]:
     for s in spans:
         if s.label == "DISTRICT":
             name = text[s.start:s.end]
-            if name in _regions() or (name.endswith("地区") and name[:-2] in _regions()):
-                continue
-            label = listed.get((s.start, s.end)) or _label_by_end(name)
+            region = name.removesuffix("地区") in _regions()
+            label = "" if region else listed.get((s.start, s.end)) or _label_by_end(name)
             if not label:
                 continue
             s = Span(s.start, s.end, label)
