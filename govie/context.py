@@ -157,6 +157,10 @@ _REVIEW_HEADING = re.compile(
 _PLAN_HEADING = re.compile(
     r"^\s*(?:[一二三四五六七八九十]+、|\d+[.、])?\s*(?:(?:19|20)\d{2}年|今年|明年|新的一年|今后五年)\S{0,8}"
     r"(?:工作安排|工作任务|重点工作|主要任务|总体要求|预期目标|目标任务|政府工作|工作)")
+# A numbered part whose heading, commas and all, sets out the plan year's work
+# (三、埋头苦干、奋勇前进，全力抓好2023年重点工作; not 一、…全面完成了2004年的工作任务).
+_PLAN_PART = re.compile(r"^\s*[一二三四五六七八九十]+、[^\n。;]{0,30}?(?:实现|抓好|做好)\s*(?:19|20)\d{2}\s*年(?:的)?"
+                        r"(?:政府工作总体目标|重点工作|工作任务|主要任务|目标任务)")
 # Phrases that open a part of the report inside running text.
 _REVIEW_OPENING = re.compile(r"^.{0,8}?(?:即将)?过去的?(?:一|五)年|^.{0,8}?(?:一年来|五年来|去年|这一年)")
 _PLAN_OPENING = re.compile(r"^.{0,8}?(?:今年|明年|新的一年)[,，是]|^.{0,8}?(?:未来|今后)五年"
@@ -204,7 +208,7 @@ def section_modes(text: str, sentences: List[Sentence], mode: Optional[str] = No
         heading = len(sent.strip()) <= HEADING_MAX and not re.search(r"[,;。]", sent)
         if _REVIEW_OPENING.search(sent) or heading and _REVIEW_HEADING.search(sent):
             mode = "actual"
-        elif _PLAN_OPENING.search(sent) or heading and _PLAN_HEADING.search(sent):
+        elif _PLAN_OPENING.search(sent) or heading and _PLAN_HEADING.search(sent) or _PLAN_PART.search(sent):
             mode = "target"
         out.append(mode)
     return out

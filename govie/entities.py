@@ -14,7 +14,8 @@ from typing import Dict, Iterable, List, Optional, Sequence, Tuple
 import ahocorasick
 
 from ._data import DATA_DIR, alternation, read_lines, read_tsv
-from .quantities import Span
+from .numbers import ARABIC
+from .quantities import Span, is_count
 
 LEVEL_RANK = {"province": 0, "city": 1, "county": 2, "township": 3}
 
@@ -370,6 +371,43 @@ def _regions() -> frozenset:
     return frozenset(read_lines("regions.txt"))
 
 
+def join_thresholds(text: str, values: Sequence[Span], spans: Sequence[Span]) -> Tuple[List[Span], List[Span]]:
+    """(values, learned spans) with each set that a money threshold defines made one INDICATOR,
+    threshold inside, as the guide writes it (固定资产投资5000万元以上产业项目237个, 纳税超千万元企业7家,
+    生产总值超200亿元县(区)达26个). It applies where the threshold has a bound word (超, 过, 以上, 级),
+    no learned INDICATOR covers it and a count is stated in its clause. An indicator that ends where
+    the threshold begins (or holds its 超), the threshold, and the phrase up to the counted noun
+    (``threshold_nouns`` in name_patterns.json) become one span; values and spans inside give way."""
+    values, spans = list(values), list(spans)
+    for m in _patterns()["threshold"].finditer(text):
+        vs, ve = m.span("value")
+        if not (m.group("pre") or m.group("post")):
+            continue  # 总投资1.8亿元的富泉食品项目: the stated value of one project
+        if any(s.label == "INDICATOR" and s.start <= vs and ve <= s.end for s in spans):
+            continue
+        if not _count_in_clause(text, m.start(), m.end(), values):
+            continue
+        indicators = [s for s in spans if s.label == "INDICATOR"]
+        start = min((s.start for s in indicators if s.end in (m.start(), vs) and s.start < m.start()),
+                    default=m.start())
+        end = max([m.end()] + [s.end for s in indicators if m.start() <= s.start < m.end() < s.end])
+        spans = [s for s in spans if s.end <= start or s.start >= end] + [Span(start, end, "INDICATOR")]
+        values = [v for v in values if v.end <= start or v.start >= end]
+    return values, sorted(spans)
+
+
+_CLAUSE_END = re.compile(r"[,;!?。，；！？\n]")
+
+
+def _count_in_clause(text: str, start: int, end: int, values: Sequence[Span]) -> bool:
+    """True when a count (237个, 7家) stands in the clause of text[start:end], outside it."""
+    begin = max((m.end() for m in _CLAUSE_END.finditer(text, max(0, start - 60), start)), default=0)
+    stop = _CLAUSE_END.search(text, end)
+    stop = stop.start() if stop else len(text)
+    return any(is_count(text, v) for v in values if begin <= v.start and v.end <= stop
+               and (v.end <= start or v.start >= end))
+
+
 _TAIL_END = re.compile(r"[，,。；;：:、！？!?\s（）()“”\"《》—\-－~～·]")
 _TAIL_MAX = 10
 
@@ -429,6 +467,10 @@ def _patterns() -> dict:
         "district_ends": sorted(((e, lab) for e, lab in d["learned_district_ends"].items() if e != "_doc"),
                                 key=lambda x: -len(x[0])),
         "district_ends_keep": tuple(d["learned_district_ends_keep"]),
+        "threshold": re.compile(
+            rf"(?P<pre>超过|超|过|逾|在)?(?P<value>(?:{ARABIC}|[一二两三四五六七八九十百千]+)?(?:千万|百万|十亿|百亿|千亿|万|亿)元)"
+            rf"(?:(?:至|到){ARABIC}(?:万|亿)?元)?(?P<post>及以上|以上|以下|级)?的?"
+            rf"[^\s,;:、!?。，；：！？()（）\d]{{0,8}}?(?:{alternation(d['threshold_nouns'])})"),
     }
 
 

@@ -295,7 +295,9 @@ def _clause_starts(text: str, sent: Sentence) -> List[int]:
 
 
 _YEAR_OF = re.compile(r"(?:19|20)\d{2}年(?:底|末)?的$")  # 由2010年的1781亿元增加到2015年的2735亿元
-_COMPARED = re.compile(r"较[^,;、]{1,10}?(?:相比|同期)?$|(?:较|比)(?:上年|去年|上年同期|(?:19|20)\d\d年)$|与[^,;、]{1,10}相比$")
+_COMPARED = re.compile(r"较[^,;、]{1,10}?(?:相比|同期)?$|与[^,;、]{1,10}相比$"
+                       r"|(?:较|比)(?:上年|去年|上年同期|上年末|年初|(?:19|20)\d\d年(?:末|底)?|[〇○零一二三四五六七八九]{4}年"
+                       r"|“[^”]{1,6}”(?:期间|时期|末))$")  # 比年初, 比一九七七年, 比“八五”期间
 
 
 def _peel(seg: str):
@@ -306,16 +308,18 @@ def _peel(seg: str):
     c = cues()
     kind, qualifier, respectively = "level", None, False
     s = seg.rstrip(" ")
+    own_predicate = True  # a change verb before 、 and the value's own bound word is another predicate's
     while True:
         before = s
         m = c["re_qual_before"].search(s)
         if m:
             qualifier = qualifier or c["qualifier_before"][m.group(0)]
             s = s[:m.start()]
+            own_predicate = not s.rstrip(" ").endswith("、")  # 进出口总额正增长、突破5300亿元: level
         m = c["re_verb"].search(s)
         if m and not _defining_verb_opens_clause(s, m.start()):  # 今年新增11个: new things counted, no growth
             verb = m.group("verb")
-            if not m.group("to"):
+            if not m.group("to") and own_predicate:
                 if verb in c["growth_verbs"] and kind == "level":
                     kind = "growth"
                 elif verb in c["decline_verbs"] and kind == "level":

@@ -30,6 +30,8 @@ _SCRIPT_CHAR = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaffA-Za-z0-9]")
 # ... and never begins or ends with control characters, Latin-1 and Latin Extended letters or symbols,
 # private-use or replacement characters: binary junk the model glued onto a name (úûüý地区生产总值)
 _JUNK_EDGE = re.compile(r"[\x00-\x1f\x7f-\u02ff\ue000-\uf8ff\ufffd]")
+# ... and no learned INDICATOR is the base of a comparison (比“八五”期间, 比年初 增长25%): 比重, 比例, 比率 are names
+_COMPARISON_BASE = re.compile(r"比(?![重例率])")
 MODEL_FORMAT = 1  # bump when a model directory's meta.json changes incompatibly
 KNOWN_PIPELINES = (["rules"], ["rules", "ner"], ["rules", "ner", "linker"],  # meta.json "pipeline" values
                    ["rules", "transformer"], ["rules", "transformer", "linker"])
@@ -88,7 +90,7 @@ class Extractor:
         if self.nlp is None and self.transformer is None:
             names, model_indicators = entities.find_names(norm.text, region=region, taken=values), []
         else:
-            names, model_indicators = self._model_names(norm.text, values, region)
+            values, names, model_indicators = self._model_names(norm.text, values, region)
         linked = links.link(norm.text, sentences, values, statuses, taken=names)
         if model_indicators:
             linked = links.snap_indicators(norm.text, linked, model_indicators)
@@ -101,13 +103,16 @@ class Extractor:
         return sorted(ents.values()), targets, mode
 
     def _model_names(self, text: str, values: list, region: Optional[str]) -> tuple:
-        """(names, indicator spans) from the statistical NER; the rules' values win."""
+        """(values, names, indicator spans) from the statistical NER; the rules' values win, but
+        for a threshold that the guide keeps inside an indicator's name (``join_thresholds``)."""
         found = self._spacy_spans(text, values, region) if self.nlp is not None else self._transformer_spans(text, values)
         found = [_trim_junk(text, s) for s in found]
         # a learned name must also close every quote mark and bracket it opens (“三峡智谷 is cut short)
         found = [s for s in found if _SCRIPT_CHAR.search(text, s.start, s.end)
-                 and (s.label == "INDICATOR" or textmod.brackets_balanced(text[s.start:s.end]))]
+                 and (s.label == "INDICATOR" or textmod.brackets_balanced(text[s.start:s.end]))
+                 and not (s.label == "INDICATOR" and _COMPARISON_BASE.match(text, s.start))]
         found = entities.fit_districts(text, found, region, taken=values)
+        values, found = entities.join_thresholds(text, values, found)
         names = [s for s in found if s.label != "INDICATOR"]
         if self.name_source in ("ner+rules", "ner+districts"):
             # rule names where the model found nothing: all of them, or the gazetteer's divisions only
@@ -117,7 +122,7 @@ class Extractor:
                       if s.label in keep and taken.free(s.start, s.end)]
             names.sort()
         indicators = [s for s in found if s.label == "INDICATOR"] if self.indicator_source == "ner" else []
-        return names, indicators
+        return values, names, indicators
 
     def _spacy_spans(self, text: str, values: list, region: Optional[str]) -> list:
         """Name and indicator spans of the spaCy NER, run with the rule values preset as entities."""

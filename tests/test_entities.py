@@ -2,9 +2,9 @@
 import pytest
 
 from govie._data import read_lines
-from govie.entities import (find_districts, find_names, gazetteer, is_generic, relabel_districts, reshape_districts,
-                            resolve_region, snap_to_divisions, trim_function_words)
-from govie.quantities import Span
+from govie.entities import (find_districts, find_names, gazetteer, is_generic, join_thresholds, relabel_districts,
+                            reshape_districts, resolve_region, snap_to_divisions, trim_function_words)
+from govie.quantities import Span, find_values
 
 
 def names(text, region=None):
@@ -171,3 +171,29 @@ def test_regions_that_are_no_division_are_not_in_the_gazetteer():
     regions = read_lines("regions.txt")
     assert len(regions) > 20
     assert [r for r in regions if r in g.full or r in g.short] == []
+
+
+def _joined(text, learned):
+    values, spans = join_thresholds(text, find_values(text), [Span(text.index(n), text.index(n) + len(n), "INDICATOR")
+                                                                for n in learned])
+    return [text[v.start:v.end] for v in values], [text[s.start:s.end] for s in spans]
+
+
+def test_join_thresholds_keeps_the_threshold_inside_the_indicator():
+    # the learned indicator before the threshold, the threshold and the counted noun are one name
+    assert _joined("重点推进固定资产投资5000万元以上产业项目237个。", ["固定资产投资"]) == (
+        ["237个"], ["固定资产投资5000万元以上产业项目"])
+    # a learned piece that took the 超, and one after it, are joined
+    assert _joined("新引进超10亿元重大产业项目50个以上。", ["新引进超", "重大产业项目"]) == (
+        ["50个"], ["新引进超10亿元重大产业项目"])
+    # the count may come first; the threshold's value is no value of its own
+    assert _joined("全力推进260个以上固定资产投资超5000万元的产业项目。", ["固定资产投资"]) == (
+        ["260个"], ["固定资产投资超5000万元的产业项目"])
+
+
+def test_join_thresholds_leaves_stated_values_and_uncounted_sets():
+    text = "总投资1.8亿元的富泉食品项目开工。"  # no bound word: the project's own value
+    assert _joined(text, ["总投资"]) == (["1.8亿元"], ["总投资"])
+    assert _joined("推进亿元以上项目建设,完成投资50亿元。", []) == (["50亿元"], [])  # no count in its clause
+    covered = "引进亿元以上项目12个。"  # the model's span already holds it
+    assert _joined(covered, ["引进亿元以上项目"]) == (["12个"], ["引进亿元以上项目"])

@@ -130,6 +130,28 @@ def test_link_target_list_after_review_switches_status_and_keeps_growth():
         ("6.8%", "growth", "target")]
 
 
+def test_link_change_verb_of_another_predicate_does_not_type_the_value():
+    # 增长 and 突破 are two predicates joined by 、: the value is 突破's, a level
+    assert [(r[1], r[2], r[4]) for r in records("地区生产总值增长、突破100亿元。")] == [("100亿元", "level", "min")]
+    assert [(r[1], r[2], r[4]) for r in records("进出口总额增长超过10%。")] == [("10%", "growth", "min")]
+
+
+@pytest.mark.parametrize("text", ["存款余额908.2亿元,比年初增长11%。", "存款余额908.2亿元,比“八五”期间增长11%。",
+                                  "存款余额908.2亿元,比一九七七年增长11%。"])
+def test_link_comparison_base_is_no_indicator(text):
+    assert [(r[0], r[1], r[2]) for r in records(text)] == [
+        ("存款余额", "908.2亿元", "level"), ("存款余额", "11%", "growth")]
+
+
+def test_link_numbered_part_on_the_plan_years_work_is_a_plan_heading():
+    # the heading has a comma, so it is no short heading; it still sets out the plan year's work
+    text = ("一年来,全区工业投资完成300亿元。\n三、埋头苦干、奋勇前进,全力抓好2023年重点工作\n"
+            "实施工业投资倍增行动,工业投资358亿元以上。")
+    assert [(r[1], r[3]) for r in records(text)] == [("300亿元", "actual"), ("358亿元", "target")]
+    review = "一、以振兴老工业基地为契机,全面完成了2004年的工作任务\n全区工业投资完成300亿元。"
+    assert [(r[1], r[3]) for r in records(review)] == [("300亿元", "actual")]
+
+
 @pytest.mark.parametrize("text,expected", [
     ("过去一年,信访积案数量由47宗降至3宗。", [("信访积案数量", "47宗"), ("信访积案数量", "3宗")]),
     ("全面推进38家农贸市场和39家百货商场改造。", [("农贸市场", "38家"), ("百货商场改造", "39家")]),
