@@ -383,11 +383,10 @@ def join_thresholds(text: str, values: Sequence[Span], spans: Sequence[Span]) ->
         vs, ve = m.span("value")
         if not (m.group("pre") or m.group("post")):
             continue  # 总投资1.8亿元的富泉食品项目: the stated value of one project
-        if any(s.label == "INDICATOR" and s.start <= vs and ve <= s.end for s in spans):
-            continue
-        if not _count_in_clause(text, m.start(), m.end(), values):
-            continue
         indicators = [s for s in spans if s.label == "INDICATOR"]
+        covered = any(s.start <= vs and ve <= s.end for s in indicators)
+        if covered or not _count_in_clause(text, m.start(), m.end(), values):
+            continue
         start = min((s.start for s in indicators if s.end in (m.start(), vs) and s.start < m.start()),
                     default=m.start())
         end = max([m.end()] + [s.end for s in indicators if m.start() <= s.start < m.end() < s.end])
@@ -396,13 +395,13 @@ def join_thresholds(text: str, values: Sequence[Span], spans: Sequence[Span]) ->
     return values, sorted(spans)
 
 
-_CLAUSE_END = re.compile(r"[,;!?。，；！？\n]")
+_CLAUSE_BREAK = re.compile(r"[,;!?。，；！？\n]")  # links._CLAUSE_END is narrower: it splits a sentence
 
 
 def _count_in_clause(text: str, start: int, end: int, values: Sequence[Span]) -> bool:
     """True when a count (237个, 7家) stands in the clause of text[start:end], outside it."""
-    begin = max((m.end() for m in _CLAUSE_END.finditer(text, max(0, start - 60), start)), default=0)
-    stop = _CLAUSE_END.search(text, end)
+    begin = max((m.end() for m in _CLAUSE_BREAK.finditer(text, max(0, start - 60), start)), default=0)
+    stop = _CLAUSE_BREAK.search(text, end)
     stop = stop.start() if stop else len(text)
     return any(is_count(text, v) for v in values if begin <= v.start and v.end <= stop
                and (v.end <= start or v.start >= end))
