@@ -25,6 +25,7 @@ after ``import govie.components``:
 The statistical NER is spaCy's own ``ner`` factory, configured in ``training/configs/``.
 """
 
+import itertools
 from typing import List
 
 import numpy as np
@@ -55,17 +56,35 @@ def set_region(doc: Doc, region) -> Doc:
     return doc
 
 
+_MAX_CACHED_BIGRAMS = 1_000_000
+
+
+class _StringIds(dict):
+    """string -> its id in a spaCy StringStore, added there on first sight (a cache of ``add``)."""
+
+    def __init__(self, strings):
+        super().__init__()
+        self.strings = strings
+
+    def __missing__(self, key: str) -> int:
+        value = self[key] = self.strings.add(key)
+        return value
+
+
 class CharTokenizer:
     """Every character (whitespace too) is a token; NORM is the bigram starting at it."""
 
     def __init__(self, vocab):
         self.vocab = vocab
+        self._ids = _StringIds(vocab.strings)
 
     def __call__(self, text: str) -> Doc:
         doc = Doc(self.vocab, words=list(text), spaces=[False] * len(text))
         if text:
-            add = self.vocab.strings.add
-            norms = np.fromiter((add(text[i:i + 2]) for i in range(len(text))), dtype="uint64", count=len(text))
+            if len(self._ids) > _MAX_CACHED_BIGRAMS:
+                self._ids.clear()
+            bigrams = map(str.__add__, text, itertools.chain(text[1:], ("",)))
+            norms = np.fromiter(map(self._ids.__getitem__, bigrams), dtype="uint64", count=len(text))
             doc.from_array([NORM], norms.reshape(-1, 1))
         doc.user_data[TEXT_KEY] = text  # Doc.text would rebuild it token by token
         return doc

@@ -76,6 +76,21 @@ def test_char_tokenizer_keeps_text_and_gives_bigram_norms():
     assert len(CharTokenizer(nlp.vocab)("")) == 0
 
 
+def test_char_tokenizer_bigram_cache_gives_the_string_store_ids(monkeypatch):
+    import spacy
+
+    from govie import components
+    from govie.components import CharTokenizer
+
+    nlp = spacy.blank("zh")
+    tok = CharTokenizer(nlp.vocab)
+    monkeypatch.setattr(components, "_MAX_CACHED_BIGRAMS", 3)  # the cache is emptied between calls
+    for text in ("规上工业增加值", "工业增加值增长8%", "规上"):
+        doc = tok(text)
+        assert [t.norm for t in doc] == [nlp.vocab.strings[text[i:i + 2]] for i in range(len(text))]
+        assert [t.norm_ for t in doc] == [text[i:i + 2] for i in range(len(text))]
+
+
 def test_dilated_window_gathers_neighbours_d_apart_and_backprops_its_adjoint():
     import numpy as np
     from govie.components import dilated_window
