@@ -253,3 +253,24 @@ def test_model_named_by_environment_must_exist(monkeypatch):
     monkeypatch.setattr(pipeline, "_loaded", {})
     with pytest.raises(govie.ModelNotFoundError):
         govie.extract("全区地区生产总值增长6%左右。")
+
+
+def test_mix_silver_swaps_one_label_and_keeps_the_inputs_other_names():
+    import importlib.util
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parent.parent / "training" / "mix_silver.py"
+    spec = importlib.util.spec_from_file_location("mix_silver", path)
+    mix = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mix)
+    text = "雨山区两江控股投资5亿元"
+    rec = {"doc": "d", "sha256": "h", "text": text, "meta": {"source": "bert"}, "relations": [],
+           "entities": [{"id": 1, "label": "DISTRICT", "start_offset": 0, "end_offset": 2},
+                        {"id": 2, "label": "ENTERPRISE", "start_offset": 3, "end_offset": 7},
+                        {"id": 3, "label": "AMOUNT", "start_offset": 9, "end_offset": 12}]}
+    out, added, clashing = mix.swap_label(rec, [(0, 3), (3, 5)], "DISTRICT", "govie-zh")
+    assert "text" not in out and (added, clashing) == (1, 1)  # 两江 overlaps the input's ENTERPRISE
+    assert [(text[e["start_offset"]:e["end_offset"]], e["label"]) for e in out["entities"]] == [
+        ("雨山区", "DISTRICT"), ("两江控股", "ENTERPRISE"), ("5亿元", "AMOUNT")]
+    assert [e["id"] for e in out["entities"]] == [1, 2, 3]
+    assert out["meta"]["source"] == "bert; DISTRICT from govie-zh" and rec["meta"]["source"] == "bert"
