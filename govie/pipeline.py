@@ -23,7 +23,7 @@ DEFAULT_MODEL = "govie-zh"  # the shipped trained model (models/govie-zh); $GOVI
 FALLBACK_MODEL = "rules"  # built in: used, with a warning, when the default cannot be loaded
 WINDOW_CHARS = 100_000  # long reports are processed in windows of this size: memory stays bounded
 NER_CHUNK_CHARS = 4_000  # the spaCy NER reads a window in pieces of this size (its memory grows with length)
-NER_BATCH = 32  # pieces the NER reads together
+NER_BATCH = 4  # pieces the NER reads together: faster than one at a time, at more memory (models/README.md)
 # a learned name or indicator must hold a Chinese character or a Latin letter or digit (OPPO, GDP, 5G);
 # the models never saw other scripts, and what they tag there is noise (the models read normalised
 # text, so full-width letters and digits arrive as ASCII)
