@@ -138,8 +138,8 @@ class Extractor:
             doc.ents = [SpacySpan(doc, v.start - start, v.end - start, label=v.label)
                         for v in values if start <= v.start and v.end <= end]
             docs.append(doc)
-        for name, proc in self.nlp.pipeline:  # each component over all pieces at once: the NER
-            if name == "govie_values":        # steps through them together (same output, faster)
+        for name, proc in self.nlp.pipeline:  # each component over the pieces, NER_BATCH at a time:
+            if name == "govie_values":        # the NER steps through them together (same output, faster)
                 continue
             docs = list(proc.pipe(docs, batch_size=NER_BATCH)) if hasattr(proc, "pipe") else [proc(d) for d in docs]
         return [quantities.Span(e.start_char + start, e.end_char + start, e.label_)
