@@ -210,6 +210,41 @@ def find_districts(text: str, region: Optional[str] = None) -> List[Span]:
     return spans
 
 
+def find_places_in_phrases(text: str, region: Optional[str] = None, taken: Sequence[Span] = ()) -> List[Span]:
+    """Place names that the guide tags inside a phrase, where a learned NER tends to miss them:
+    a province or city, or the report's own division, ending a quoted four-character slogan
+    (“技能泉州”, “乐业雨山”); a province or city before a metropolitan area (合肥都市圈:
+    ``place_phrase_after.wide`` in name_patterns.json); the report's own divisions before 地区 or
+    籍 (向山地区, 大观籍: ``place_phrase_after.own``); and the full names of the report's own
+    townships (向山镇, 安民街道), not before 片区, 集镇 or 街区 (the guide's PROJECTs). A division
+    written right before one of these joins it (清新区三坑镇, a path). Spans overlapping ``taken``
+    or each other are dropped."""
+    g = gazetteer()
+    own = region_code(region)
+    cues = _patterns()["place_phrase_after"]
+    occupied, spans, before = Occupancy(taken), [], None
+    for start, end, kind, codes in g.find(text, g.local_automaton(own)):
+        name = text[start:end]
+        if _GENERIC_DIVISION.match(name) or (kind == "full" and len(name) <= 2) or not occupied.free(start, end):
+            continue
+        levels = {g.by_code[c]["level"] for c in codes}
+        wide = bool(levels & {"province", "city"})
+        ours = bool(own) and any(own.startswith(c) or c.startswith(own) for c in codes)
+        slogan = text[end:end + 1] == "”" and _SLOGAN_HEAD.fullmatch(text, max(0, start - 3), start)
+        township = ours and kind == "full" and levels == {"township"} and not cues["not"].match(text, end)
+        if ((wide or ours) and slogan) or (wide and cues["wide"].match(text, end)) \
+                or (ours and cues["own"].match(text, end)) or township:
+            if before is not None and before.end == start and kind == "full":
+                start = before.start
+            occupied.add(start, end)
+            spans.append(Span(start, end, "DISTRICT"))
+        before = Span(start, end, "")
+    return spans
+
+
+_SLOGAN_HEAD = re.compile(r"“[\u4e00-\u9fff]{2}")
+
+
 def snap_to_divisions(text: str, spans: Sequence[Span], divisions: Sequence[Span],
                       taken: Sequence[Span] = ()) -> List[Span]:
     """A learned DISTRICT span cut short or run past a division's edge (马|鞍山, 静县 for 和静县)
@@ -463,6 +498,7 @@ def _patterns() -> dict:
         "listed_enterprise": re.compile(rf"(?:{alternation(d['listed_enterprise_suffixes'])})$"),
         "name_head": re.compile(alternation(d["district_name_heads"])),
         "tail_stops": set(d["district_tail_stops"]),
+        "place_phrase_after": {k: re.compile(alternation(v)) for k, v in d["place_phrase_after"].items() if k != "_doc"},
         "district_ends": sorted(((e, lab) for e, lab in d["learned_district_ends"].items() if e != "_doc"),
                                 key=lambda x: -len(x[0])),
         "district_ends_keep": tuple(d["learned_district_ends_keep"]),

@@ -90,6 +90,7 @@ class Extractor:
         values = quantities.find_values(norm.text)
         if self.nlp is None and self.transformer is None:
             names, model_indicators = entities.find_names(norm.text, region=region, taken=values), []
+            names = sorted(names + entities.find_places_in_phrases(norm.text, region, taken=values + names))
         else:
             values, names, model_indicators = self._model_names(norm.text, values, region)
         linked = links.link(norm.text, sentences, values, statuses, taken=names)
@@ -122,6 +123,8 @@ class Extractor:
             names += [s for s in entities.find_names(text, region=region, taken=values)
                       if s.label in keep and taken.free(s.start, s.end)]
             names.sort()
+        # place names the guide tags inside phrases (“乐业雨山”, 合肥都市圈, 向山地区), which the NER misses
+        names = sorted(names + entities.find_places_in_phrases(text, region, taken=values + found + names))
         indicators = [s for s in found if s.label == "INDICATOR"] if self.indicator_source == "ner" else []
         return values, names, indicators
 

@@ -2,7 +2,7 @@
 import pytest
 
 from govie._data import read_lines
-from govie.entities import (find_districts, find_names, gazetteer, is_generic, join_thresholds, relabel_districts,
+from govie.entities import (find_districts, find_names, find_places_in_phrases, gazetteer, is_generic, join_thresholds, relabel_districts,
                             reshape_districts, resolve_region, snap_to_divisions, trim_function_words)
 from govie.quantities import Span, find_values
 
@@ -149,6 +149,29 @@ def test_entities_items_of_a_pianqu_list_are_projects():
     assert [n for n in found if n[1] != "PROJECT"] == []
     assert {"牛渚", "佳山", "向山", "湖西"} <= {n[0] for n in found}
     assert ("向山", "DISTRICT") in names("推动向山地区生态修复", region="安徽省马鞍山市雨山区")
+
+
+def places(text, region=None, taken=()):
+    return [text[s.start:s.end] for s in find_places_in_phrases(text, region, taken)]
+
+
+def test_places_in_phrases_follow_the_guide():
+    yushan = "安徽省马鞍山市雨山区"
+    # a slogan ending in a city, or in the report's own county; not in another region's county
+    assert places("打造“乐业雨山”就业品牌,开展“技能泉州”行动", yushan) == ["雨山", "泉州"]
+    assert places("提质升级“脸书龙华”,“智慧罗湖”", "广东省深圳市罗湖区") == ["罗湖"]
+    assert places("以深度融入南京、合肥都市圈") == ["合肥"]
+    # 地区 and 籍 after the report's own divisions only
+    assert places("推动向山地区生态修复,完善大观籍在外人才信息库", yushan) == ["向山"]
+    assert places("完善大观籍在外人才信息库", "安徽省安庆市大观区") == ["大观"]
+    # the own townships' full names, but not where the guide names a PROJECT (土城乡街区改造)
+    assert places("向山镇国土空间总体规划获批,安民街道春天里社区入选", yushan) == ["向山镇", "安民街道"]
+    assert places("完成土城乡街区改造,土城乡人民政府", "湖北省宜昌市点军区") == ["土城乡"]
+    assert places("清新区三坑镇农村土地承包经营权流转中心", "广东省清远市清新区") == ["清新区三坑镇"]
+    # nothing where another span already is
+    text = "“数字松原”地理空间框架项目"
+    assert places(text) == ["松原"]
+    assert places(text, taken=[Span(0, len(text), "PROJECT")]) == []
 
 
 def test_relabel_learned_districts_by_the_guide():

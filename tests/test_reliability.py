@@ -180,3 +180,15 @@ def test_learned_names_cut_inside_quotes_or_in_other_scripts_are_dropped(monkeyp
     learned = [Span(text.index(s), text.index(s) + len(s), "PROJECT") for s in ("“三峡智谷", "北斗云谷", "الناتج")]
     monkeypatch.setattr(ner_extractor, "_spacy_spans", lambda *args: learned)
     assert [(e.text, e.label) for e in ner_extractor.extract(text).entities] == [("北斗云谷", "PROJECT")]
+
+
+def test_places_in_phrases_join_the_learned_names_where_free(monkeypatch, ner_extractor):
+    from govie.quantities import Span
+
+    text = "打造“乐业雨山”就业品牌,推进“数字雨山”地理空间框架项目,融入合肥都市圈。"
+    project = "“数字雨山”地理空间框架项目"
+    learned = [Span(text.index(project), text.index(project) + len(project), "PROJECT")]
+    monkeypatch.setattr(ner_extractor, "_spacy_spans", lambda *args: learned)
+    got = [(e.text, e.label, e.start) for e in ner_extractor.extract(text, region="安徽省马鞍山市雨山区").entities]
+    assert got == [("雨山", "DISTRICT", 5), (project, "PROJECT", text.index(project)),
+                   ("合肥", "DISTRICT", text.index("合肥"))]
