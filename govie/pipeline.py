@@ -5,13 +5,14 @@
 """
 from __future__ import annotations
 
+import functools
 import json
 import multiprocessing
 import os
 import re
 import warnings
 from dataclasses import replace
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from pathlib import Path
 from typing import Iterable, Iterator, Optional, Union
 
@@ -23,7 +24,10 @@ DEFAULT_MODEL = "govie-zh"  # the shipped trained model (models/govie-zh); $GOVI
 FALLBACK_MODEL = "rules"  # built in: used, with a warning, when the default cannot be loaded
 WINDOW_CHARS = 100_000  # long reports are processed in windows of this size: memory stays bounded
 NER_CHUNK_CHARS = 4_000  # the spaCy NER reads a window in pieces of this size (its memory grows with length)
-NER_BATCH = 4  # pieces the NER reads together: faster than one at a time, at more memory (models/README.md)
+NER_BATCH = 4  # pieces the NER holds at once, over all its threads: more is faster, at more memory (models/README.md)
+# threads that run the NER's batches side by side (its matrix products and transition loop release
+# the GIL); $GOVIE_THREADS sets it, 1 for one thread
+NER_THREADS = min(2, os.cpu_count() or 1)
 # a learned name or indicator must hold a Chinese character or a Latin letter or digit (OPPO, GDP, 5G);
 # the models never saw other scripts, and what they tag there is noise (the models read normalised
 # text, so full-width letters and digits arrive as ASCII)
@@ -54,6 +58,7 @@ class Extractor:
         self.linker = _load_linker(path) if "linker" in stages else None
         self.name_source = self.meta.get("names", "ner+districts")  # ner | ner+districts | ner+rules: names a trained model keeps
         self.indicator_source = self.meta.get("indicators", "ner")  # ner | rules: indicator boundaries
+        self._threads: dict = {}  # thread pools for the NER's batches by size, made on first use
 
     def __repr__(self) -> str:
         return f"<govie.Extractor {self.name!r}>"
@@ -130,23 +135,43 @@ class Extractor:
 
     def _spacy_spans(self, text: str, values: list, region: Optional[str]) -> list:
         """Name and indicator spans of the spaCy NER, run with the rule values preset as entities."""
+        from spacy.pipeline import TrainablePipe
         from spacy.tokens import Span as SpacySpan
 
         from .components import set_region
 
-        pieces = textmod.windows(text, NER_CHUNK_CHARS)  # pieces end at line breaks where they can
-        docs = []
-        for start, end in pieces:
+        def make_doc(start: int, end: int):
             doc = set_region(self.nlp.make_doc(text[start:end]), region)
             doc.ents = [SpacySpan(doc, v.start - start, v.end - start, label=v.label)
                         for v in values if start <= v.start and v.end <= end]
-            docs.append(doc)
-        for name, proc in self.nlp.pipeline:  # each component over the pieces, NER_BATCH at a time:
-            if name == "govie_values":        # the NER steps through them together (same output, faster)
-                continue
-            docs = list(proc.pipe(docs, batch_size=NER_BATCH)) if hasattr(proc, "pipe") else [proc(d) for d in docs]
+            return doc
+
+        # Batches of pieces, NER_BATCH in all over the threads. This thread makes each batch's docs and
+        # rule features (they add strings to the shared vocabulary); the trained components then run
+        # over it on a pool of threads, side by side with the next batch's preparation and each other.
+        pieces = textmod.windows(text, NER_CHUNK_CHARS)  # pieces end at line breaks where they can
+        stages = [proc for name, proc in self.nlp.pipeline if name != "govie_values"]
+        first = next((i for i, proc in enumerate(stages) if isinstance(proc, TrainablePipe)), len(stages))
+        learned = functools.partial(_run_components, stages[first:])
+        threads = _ner_threads()
+        size = max(1, min(NER_BATCH // threads, -(-len(pieces) // threads)))  # every thread busy, memory bounded
+        batches = [pieces[i:i + size] for i in range(0, len(pieces), size)]
+        pool = self._thread_pool(threads) if len(batches) > 1 else None
+        done = []
+        for batch in batches:
+            docs = _run_components(stages[:first], [make_doc(start, end) for start, end in batch])
+            done.append(pool.submit(learned, docs) if pool else learned(docs))
+        docs = [doc for batch in done for doc in (batch.result() if pool else batch)]
         return [quantities.Span(e.start_char + start, e.end_char + start, e.label_)
                 for (start, _), doc in zip(pieces, docs) for e in doc.ents if e.label_ not in ("AMOUNT", "PERCENT")]
+
+    def _thread_pool(self, threads: int) -> Optional[ThreadPoolExecutor]:
+        """A pool of ``threads`` threads for the NER (None for one thread), made on first use."""
+        if threads < 2:
+            return None
+        if threads not in self._threads:
+            self._threads[threads] = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="govie-ner")
+        return self._threads[threads]
 
     def _transformer_spans(self, text: str, values: list) -> list:
         """Name and indicator spans of the transformer NER that do not overlap a rule value."""
@@ -239,8 +264,26 @@ def worker_context(meta: dict):
     return multiprocessing.get_context("spawn") if "transformer" in meta.get("pipeline", []) else None
 
 
+def _run_components(components: list, docs: list) -> list:
+    """``docs`` through spaCy components in turn, each over all of them at once (its ``pipe``)."""
+    for proc in components:
+        docs = list(proc.pipe(docs, batch_size=NER_BATCH)) if hasattr(proc, "pipe") else [proc(d) for d in docs]
+    return docs
+
+
+def _ner_threads() -> int:
+    """NER_THREADS, or $GOVIE_THREADS when it is set."""
+    value = os.environ.get("GOVIE_THREADS", "").strip()
+    if not value:
+        return NER_THREADS
+    if not value.isdigit() or int(value) < 1:
+        raise ValueError(f"GOVIE_THREADS must be a positive integer such as 1 or 2, got {value!r}")
+    return int(value)
+
+
 def _init_worker(meta, path):
     global _worker
+    os.environ["GOVIE_THREADS"] = "1"  # worker processes share the cores already
     _worker = Extractor(meta, path)
 
 

@@ -192,3 +192,22 @@ def test_places_in_phrases_join_the_learned_names_where_free(monkeypatch, ner_ex
     got = [(e.text, e.label, e.start) for e in ner_extractor.extract(text, region="安徽省马鞍山市雨山区").entities]
     assert got == [("雨山", "DISTRICT", 5), (project, "PROJECT", text.index(project)),
                    ("合肥", "DISTRICT", text.index("合肥"))]
+
+
+def test_ner_threads_give_the_one_thread_result(monkeypatch, ner_extractor):
+    """The NER's batches run side by side on a thread pool; the output is the one-thread output."""
+    monkeypatch.setattr(govie.pipeline, "NER_CHUNK_CHARS", 200)  # many pieces, many batches
+    monkeypatch.setenv("GOVIE_THREADS", "1")
+    one = ner_extractor.extract(PIECES_REPORT)
+    monkeypatch.setenv("GOVIE_THREADS", "3")
+    three = ner_extractor.extract(PIECES_REPORT)
+    assert 3 in ner_extractor._threads  # the pool was used
+    assert three.entities == one.entities and three.targets == one.targets
+    assert sum(e.label == "PROJECT" for e in one.entities) >= 40
+
+
+@pytest.mark.parametrize("value", ["0", "two", "-1"])
+def test_bad_govie_threads_is_a_clear_error(monkeypatch, ner_extractor, value):
+    monkeypatch.setenv("GOVIE_THREADS", value)
+    with pytest.raises(ValueError, match="GOVIE_THREADS"):
+        ner_extractor.extract(PIECES_REPORT)
