@@ -68,11 +68,13 @@ def block(dev: dict, val: dict, speed: dict, val_docs: int, val_from: dict = Non
             "checkpoint on it):", val)
         lines += [f"- `{name}`: validation scores read from `{src}` (a saved `govie evaluate --json` run)"
                   for name, src in (val_from or {}).items()]
-    lines += ["", "Speed (`benchmarks/speed.py`, one process; median of the runs):", "",
-              "| model | reports | characters | chars/s (median) | min – max | peak RSS |", "|---|---|---|---|---|---|"]
+    lines += ["", "Speed (`benchmarks/speed.py`, one process, median of the runs; a trained model's NER ran on the threads shown):", "",
+              "| model | reports | characters | chars/s (median) | min – max | peak RSS | NER threads |",
+              "|---|---|---|---|---|---|---|"]
     for name, s in speed.items():
         lines.append(f"| `{name}` | {s['docs']} | {s['chars']:,} | **{s['median_chars_per_s']:,.0f}** | "
-                     f"{s['min_chars_per_s']:,.0f} – {s['max_chars_per_s']:,.0f} | {s['peak_rss_mb']:.0f} MB |")
+                     f"{s['min_chars_per_s']:,.0f} – {s['max_chars_per_s']:,.0f} | {s['peak_rss_mb']:.0f} MB | "
+                     f"{s.get('ner_threads', '–') or '–'} |")
     return "\n".join(lines)
 
 

@@ -117,10 +117,18 @@ def measure(corpus, n: int = 50, repeat: int = 3, seed: int = 0, model: str = "r
         "entities": n_entities,
         "targets": n_targets,
         "peak_rss_mb": round(peak_rss_mb(), 1),
+        "ner_threads": _ner_threads(extractor),
         "python": platform.python_version(),
         "govie": getattr(govie, "__version__", None),
     }
     return out
+
+
+def _ner_threads(extractor) -> int:
+    """Threads the model's NER ran on: 0 for a model without a spaCy NER."""
+    from govie import pipeline
+
+    return pipeline._ner_threads() if extractor.nlp is not None else 0
 
 
 def main(argv=None) -> int:
@@ -134,6 +142,7 @@ def main(argv=None) -> int:
     print(f"min/max chars/s:  {out['min_chars_per_s']:.0f} / {out['max_chars_per_s']:.0f}")
     print(f"entities/targets: {out['entities']} / {out['targets']}")
     print(f"peak RSS MB:      {out['peak_rss_mb']:.1f}")
+    print(f"NER threads:      {out['ner_threads']}")
     print(json.dumps(out, ensure_ascii=False))
     return 0
 

@@ -234,7 +234,7 @@ def find_places_in_phrases(text: str, region: Optional[str] = None, taken: Seque
         township = ours and kind == "full" and levels == {"township"} and not cues["not"].match(text, end)
         if ((wide or ours) and slogan) or (wide and cues["wide"].match(text, end)) \
                 or (ours and cues["own"].match(text, end)) or township:
-            if before is not None and before.end == start and kind == "full":
+            if before is not None and before.end == start and kind == "full" and occupied.free(before.start, start):
                 start = before.start
             occupied.add(start, end)
             spans.append(Span(start, end, "DISTRICT"))

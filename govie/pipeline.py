@@ -27,7 +27,7 @@ NER_CHUNK_CHARS = 4_000  # the spaCy NER reads a window in pieces of this size (
 NER_BATCH = 4  # pieces the NER holds at once, over all its threads: more is faster, at more memory (models/README.md)
 # threads that run the NER's batches side by side (its matrix products and transition loop release
 # the GIL); $GOVIE_THREADS sets it, 1 for one thread
-NER_THREADS = min(2, os.cpu_count() or 1)
+NER_THREADS = min(2, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1)
 # a learned name or indicator must hold a Chinese character or a Latin letter or digit (OPPO, GDP, 5G);
 # the models never saw other scripts, and what they tag there is noise (the models read normalised
 # text, so full-width letters and digits arrive as ASCII)

@@ -220,3 +220,9 @@ def test_join_thresholds_leaves_stated_values_and_uncounted_sets():
     assert _joined("推进亿元以上项目建设,完成投资50亿元。", []) == (["50亿元"], [])  # no count in its clause
     covered = "引进亿元以上项目12个。"  # the model's span already holds it
     assert _joined(covered, ["引进亿元以上项目"]) == (["12个"], ["引进亿元以上项目"])
+
+
+def test_places_in_phrases_join_a_path_only_where_it_is_free():
+    text = "清新区三坑镇农村土地承包经营权流转中心"
+    region = "广东省清远市清新区"
+    assert places(text, region, taken=[Span(0, 3, "DISTRICT")]) == ["三坑镇"]
