@@ -176,10 +176,12 @@ _config = None
 _extractor = None
 
 
-def _init(config) -> None:
+def _init(config, worker: bool = False) -> None:
     global _config, _extractor
-    from .pipeline import Extractor
+    from .pipeline import Extractor, one_ner_thread
 
+    if worker:
+        one_ner_thread()
     _config = config
     _extractor = Extractor(config[0], config[1])
 
@@ -241,7 +243,7 @@ def _outcomes(files: Sequence[str], config, workers: int) -> Iterable[Outcome]:
         return
     from .pipeline import worker_context
 
-    with ProcessPoolExecutor(max_workers=workers, initializer=_init, initargs=(config,),
+    with ProcessPoolExecutor(max_workers=workers, initializer=_init, initargs=(config, True),
                              mp_context=worker_context(config[0])) as pool:
         pending: deque = deque()
         queue = iter(files)

@@ -40,8 +40,10 @@ def extract_dataset(ds, text_column: str = "text", model: Optional[str] = None, 
     model_name = model
 
     def run(batch):
-        from .pipeline import load
+        from .pipeline import load, one_ner_thread
 
+        if num_proc and num_proc > 1:
+            one_ner_thread()  # in one of num_proc worker processes
         extractor = load(model_name)
         out = {"entities": [], "targets": [], "govie_error": []}
         n = len(batch[text_column])

@@ -281,9 +281,14 @@ def _ner_threads() -> int:
     return int(value)
 
 
+def one_ner_thread() -> None:
+    """For worker processes, which share the cores already: their NER runs on one thread."""
+    os.environ["GOVIE_THREADS"] = "1"
+
+
 def _init_worker(meta, path):
     global _worker
-    os.environ["GOVIE_THREADS"] = "1"  # worker processes share the cores already
+    one_ner_thread()
     _worker = Extractor(meta, path)
 
 
