@@ -216,22 +216,25 @@ def find_places_in_phrases(text: str, region: Optional[str] = None, taken: Seque
     (“技能泉州”, “乐业雨山”); a province or city before a metropolitan area (合肥都市圈:
     ``place_phrase_after.wide`` in name_patterns.json); the report's own divisions before 地区 or
     籍 (向山地区, 大观籍: ``place_phrase_after.own``); and the full names of the report's own
-    townships (向山镇, 安民街道), not before 片区, 集镇 or 街区 (the guide's PROJECTs). A division
-    written right before one of these joins it (清新区三坑镇, a path). Spans overlapping ``taken``
-    or each other are dropped."""
+    townships and zones (向山镇, 安民街道, 大观开发区; not the gazetteer's other units at that
+    level, 化工园区), not before 片区, 集镇 or 街区 (the guide's PROJECTs). None in a title
+    (《闽宁镇》). A division written right before one of these joins it (清新区三坑镇, a path).
+    Spans overlapping ``taken`` or each other are dropped."""
     g = gazetteer()
     own = region_code(region)
     cues = _patterns()["place_phrase_after"]
     occupied, spans, before = Occupancy(taken), [], None
     for start, end, kind, codes in g.find(text, g.local_automaton(own)):
         name = text[start:end]
-        if _GENERIC_DIVISION.match(name) or (kind == "full" and len(name) <= 2) or not occupied.free(start, end):
+        if _GENERIC_DIVISION.match(name) or (kind == "full" and len(name) <= 2) or not occupied.free(start, end) \
+                or text[start - 1:start] == "《":  # a title: 《闽宁镇》 is a film
             continue
         levels = {g.by_code[c]["level"] for c in codes}
         wide = bool(levels & {"province", "city"})
         ours = bool(own) and any(own.startswith(c) or c.startswith(own) for c in codes)
         slogan = text[end:end + 1] == "”" and _SLOGAN_HEAD.fullmatch(text, max(0, start - 3), start)
-        township = ours and kind == "full" and levels == {"township"} and not cues["not"].match(text, end)
+        township = ours and kind == "full" and levels == {"township"} and _TOWNSHIP_END.search(name) \
+            and not cues["not"].match(text, end)
         if ((wide or ours) and slogan) or (wide and cues["wide"].match(text, end)) \
                 or (ours and cues["own"].match(text, end)) or township:
             if before is not None and before.end == start and kind == "full" and occupied.free(before.start, start):
@@ -243,6 +246,8 @@ def find_places_in_phrases(text: str, region: Optional[str] = None, taken: Seque
 
 
 _SLOGAN_HEAD = re.compile(r"“[\u4e00-\u9fff]{2}")
+# a township's or a development zone's name (大观开发区), not the gazetteer's other township-level units (化工园区, 二道桥片区)
+_TOWNSHIP_END = re.compile(rf"(?:镇|乡|街道|{_ZONE.pattern})$")
 
 
 def snap_to_divisions(text: str, spans: Sequence[Span], divisions: Sequence[Span],

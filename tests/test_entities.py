@@ -226,3 +226,10 @@ def test_places_in_phrases_join_a_path_only_where_it_is_free():
     text = "清新区三坑镇农村土地承包经营权流转中心"
     region = "广东省清远市清新区"
     assert places(text, region, taken=[Span(0, 3, "DISTRICT")]) == ["三坑镇"]
+
+
+def test_places_in_phrases_skip_titles_and_township_level_zones():
+    assert places("献礼影片《闽宁镇》在全国上映,闽宁镇开展", "宁夏回族自治区银川市永宁县") == ["闽宁镇"]
+    # the gazetteer lists zones at township level; they are no township's full name
+    assert places("推进沿海化工园区整治", "江苏省南京市六合区") == []
+    assert places("推进二道桥片区建设", "新疆维吾尔自治区乌鲁木齐市天山区") == []
