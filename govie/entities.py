@@ -195,8 +195,7 @@ def find_districts(text: str, region: Optional[str] = None) -> List[Span]:
             if _NOT_DISTRICT_AFTER.match(text[end:end + 2]) or text[start - 1:start] in ("路", "街"):
                 continue
             levels = {g.by_code[c]["level"] for c in codes}
-            if levels & {"county", "township"} and not (own and any(own.startswith(c) or c.startswith(own)
-                                                                      for c in codes)):
+            if levels & {"county", "township"} and not _in_region(own, codes):
                 continue
         zone = _ZONE.match(text, end)
         if zone:
@@ -208,6 +207,12 @@ def find_districts(text: str, region: Optional[str] = None) -> List[Span]:
         else:
             spans.append(Span(start, end, "DISTRICT"))
     return spans
+
+
+def _in_region(own: Optional[str], codes: Sequence[str]) -> bool:
+    """True when a division of ``codes`` is the region ``own`` (a code), one of its ancestors or
+    one of its sub-divisions."""
+    return bool(own) and any(own.startswith(c) or c.startswith(own) for c in codes)
 
 
 def find_places_in_phrases(text: str, region: Optional[str] = None, taken: Sequence[Span] = ()) -> List[Span]:
@@ -231,7 +236,7 @@ def find_places_in_phrases(text: str, region: Optional[str] = None, taken: Seque
             continue
         levels = {g.by_code[c]["level"] for c in codes}
         wide = bool(levels & {"province", "city"})
-        ours = bool(own) and any(own.startswith(c) or c.startswith(own) for c in codes)
+        ours = _in_region(own, codes)
         slogan = text[end:end + 1] == "”" and _SLOGAN_HEAD.fullmatch(text, max(0, start - 3), start)
         township = ours and kind == "full" and levels == {"township"} and _TOWNSHIP_END.search(name) \
             and not cues["not"].match(text, end)

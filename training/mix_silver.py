@@ -18,29 +18,13 @@ after the NER) for DISTRICT (validation F1 0.847 against 0.803).
 import argparse
 import os
 import sys
-from multiprocessing import Pool
 from pathlib import Path
-
-from tqdm import tqdm
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 import govie  # noqa: E402
 from govie import corpus  # noqa: E402
-
-_model = None
-
-
-def _init(model: str) -> None:
-    global _model
-    _model = govie.load(model)
-
-
-def _spans(job: tuple) -> list:
-    text, region, year, label = job
-    res = _model.extract(text, region=region, year=year)
-    return [(e.start, e.end) for e in res.entities if e.label == label]
 
 
 def swap_label(rec: dict, spans: list, label: str, source: str) -> tuple:
@@ -77,19 +61,24 @@ def main() -> int:
     records = corpus.read_gold(args.input, args.corpus)
     if any(rec.get("relations") for rec in records):
         sys.exit("mix_silver.py: the input has relations; this is for entity-only silver")
-    jobs = [(r["text"], r["meta"].get("region"), r["meta"].get("year"), args.label) for r in records]
-    with Pool(args.workers, initializer=_init, initargs=(args.model,)) as pool:
-        spans = list(tqdm(pool.imap(_spans, jobs, chunksize=4), total=len(jobs), desc=args.model, unit="report"))
-    out, added, clashing = [], 0, 0
+    docs = [{"text": r["text"], "region": r["meta"].get("region"), "year": r["meta"].get("year")} for r in records]
+    results = govie.load(args.model).pipe(docs, batch_size=4, n_process=args.workers, progress=True)
+    out, added, clashing, failed = [], 0, 0, 0
     dropped = sum(e["label"] == args.label for r in records for e in r["entities"])
-    for rec, found in zip(records, spans):
+    for rec, res in zip(records, results):
+        if res.error:  # the report keeps the input's own spans of the label
+            print(f"mix_silver.py: {rec.get('doc', rec.get('id'))}: {res.error}", file=sys.stderr)
+            failed += 1
+            found = [(e["start_offset"], e["end_offset"]) for e in rec["entities"] if e["label"] == args.label]
+        else:
+            found = [(e.start, e.end) for e in res.entities if e.label == args.label]
         new, a, c = swap_label(rec, found, args.label, args.model)
         out.append(new)
         added += a
         clashing += c
     corpus.write_standoff(args.output, out)
     print(f"{len(out)} reports: {dropped} {args.label} spans of the input replaced by {added} of {args.model} "
-          f"({clashing} left out for overlapping the input's other spans)")
+          f"({clashing} left out for overlapping the input's other spans; {failed} reports failed and kept theirs)")
     return 0
 
 
